@@ -1,0 +1,30 @@
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+// Every entry point of the package; each becomes dist/<name>.js (ESM), .cjs and .d.ts.
+const entries = {
+  index: 'src/index.ts',
+  testing: 'src/testing/index.ts',
+};
+
+// Peers, the runtime dependency and Node built-ins stay outside the bundle.
+const external = (id) =>
+  /^(rxjs|io-ts|fp-ts|cross-fetch)(\/|$)/.test(id) || id.startsWith('node:');
+
+export default [
+  {
+    input: entries,
+    external,
+    plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
+    ],
+  },
+  {
+    input: entries,
+    external,
+    plugins: [dts({ tsconfig: './tsconfig.build.json' })],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+  },
+];
