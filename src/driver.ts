@@ -1,0 +1,161 @@
+import { Observable, Subscription, from, switchMap, throwError, timeout } from 'rxjs';
+import { NetworkError, TimeoutError, isLroError } from './errors';
+import { guardUrl, type UrlPolicy } from './http/guard';
+import type { ResolvedOptions } from './options';
+import { retryDelayMs } from './protocol/delay';
+import type { HttpRequest, HttpResponse } from './protocol/http-response';
+import { finalResponse, pollResponse, startOperation, type Step, type TrackState } from './protocol/operation';
+import type { LroMethod, OperationSnapshot } from './snapshot';
+
+/** How a tracker begins: from an initial response in hand, or by sending the initial request. */
+export type Begin =
+  | { kind: 'start'; request: { method: LroMethod; url: string }; response: HttpResponse }
+  | { kind: 'send'; request: HttpRequest & { method: LroMethod } };
+
+function isPromiseLike<V>(value: unknown): value is PromiseLike<V> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * The one loop every operator runs: perform a step (wait, send, feed the response to the protocol,
+ * emit its snapshot) until the protocol says done or error. Cold: nothing happens before subscribe.
+ * Teardown aborts the request in flight and clears every timer, so no request is ever sent after the
+ * terminal snapshot, an error or unsubscribe (PROTOCOL T6, F3).
+ */
+export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Observable<OperationSnapshot<T>> {
+  return new Observable<OperationSnapshot<T>>((subscriber) => {
+    const { settings, scheduler, retry } = options;
+    const initialUrl = begin.request.url;
+    const policy: UrlPolicy = { initialUrl, allowedOrigins: options.allowedOrigins };
+    if (options.rewriteUrl) policy.rewriteUrl = options.rewriteUrl;
+    const pollHeaders = { accept: 'application/json', ...options.headers };
+    let state: TrackState | undefined;
+    // The wait or the request in flight: there is never more than one.
+    let current: Subscription | undefined;
+    const deadline =
+      options.timeoutMs === undefined
+        ? undefined
+        : scheduler.schedule(() => subscriber.error(new TimeoutError(options.timeoutMs!)), options.timeoutMs);
+
+    const send = (request: HttpRequest): Observable<HttpResponse> => {
+      let response$: Observable<HttpResponse>;
+      const authorize = options.authorize;
+      if (authorize) {
+        // Credentials are asked for per request, so a token that expires mid-operation is renewed.
+        const credentials = authorize({ method: request.method, url: request.url });
+        const withCredentials = (headers: Record<string, string>): Observable<HttpResponse> =>
+          options.http({ ...request, headers: { ...request.headers, ...headers } });
+        response$ = isPromiseLike<Record<string, string>>(credentials)
+          ? from(credentials).pipe(switchMap(withCredentials))
+          : withCredentials(credentials);
+      } else {
+        response$ = options.http(request);
+      }
+      const limit = options.requestTimeoutMs;
+      if (limit === undefined) return response$;
+      return response$.pipe(
+        timeout({
+          first: limit,
+          scheduler,
+          with: () => throwError(() => new NetworkError(request.method, request.url, `no response within ${limit} ms`)),
+        }),
+      );
+    };
+
+    // Sends a request and hands the step its response makes to `handle`, retrying transient faults
+    // (PROTOCOL F1) with the polling state kept: only the count of requests sent moves on.
+    const exchange = (
+      request: HttpRequest,
+      counts: boolean,
+      retryNetwork: boolean,
+      interpret: (response: HttpResponse) => Step<T>,
+      attempt = 0,
+    ): void => {
+      if (counts) state = { ...state!, polls: state!.polls + 1 };
+      const retryLater = (response?: HttpResponse): boolean => {
+        if (attempt >= retry.maxRetries) return false;
+        const wait = retryDelayMs(retry, attempt, response, options.random(), scheduler.now(), settings.maxDelayMs);
+        current = scheduler.schedule(() => exchange(request, counts, retryNetwork, interpret, attempt + 1), wait);
+        return true;
+      };
+      const exchange$ = new Subscription();
+      current = exchange$;
+      let answered = false;
+      exchange$.add(
+        send(request).subscribe({
+          next: (response) => {
+            if (answered) return;
+            answered = true;
+            let step: Step<T>;
+            try {
+              step = interpret(response);
+            } catch (error) {
+              subscriber.error(error);
+              return;
+            }
+            if (step.next.kind === 'error' && step.next.transient && retryLater(response)) return;
+            handle(step);
+          },
+          error: (error: unknown) => {
+            if (retryNetwork && isLroError(error, 'network') && retryLater()) return;
+            subscriber.error(error);
+          },
+          complete: () => {
+            if (!answered) subscriber.error(new NetworkError(request.method, request.url, 'the HTTP client completed without a response'));
+          },
+        }),
+      );
+    };
+
+    const follow = (url: string, interpret: (response: HttpResponse, target: string) => Step<T>): void => {
+      const target = guardUrl(url, policy);
+      if (typeof target !== 'string') {
+        subscriber.error(target);
+        return;
+      }
+      // Polls and final GETs are reads: a network error is retried whatever the operation's method.
+      exchange({ method: 'GET', url: target, headers: pollHeaders }, true, true, (response) => interpret(response, target));
+    };
+
+    const handle = (step: Step<T>): void => {
+      state = step.state;
+      if (step.snapshot) {
+        subscriber.next(step.snapshot);
+        if (subscriber.closed) return;
+      }
+      const next = step.next;
+      switch (next.kind) {
+        case 'done':
+          subscriber.complete();
+          return;
+        case 'error':
+          subscriber.error(next.error);
+          return;
+        case 'final':
+          follow(next.url, (response, target) => finalResponse(state!, response, target, settings));
+          return;
+        case 'poll':
+          current = scheduler.schedule(
+            () => follow(next.url, (response) => pollResponse(state!, response, settings, scheduler.now())),
+            next.delayMs,
+          );
+      }
+    };
+
+    if (begin.kind === 'start') {
+      handle(startOperation(begin.request, begin.response, settings, scheduler.now()));
+    } else {
+      const { method, url } = begin.request;
+      // A POST may already have been applied when the connection broke, so only PUT and DELETE are
+      // re-sent after a network error; a transient status code is retried for every method (F1).
+      exchange(begin.request, false, method === 'PUT' || method === 'DELETE', (response) =>
+        startOperation({ method, url }, response, settings, scheduler.now()),
+      );
+    }
+
+    return () => {
+      current?.unsubscribe();
+      deadline?.unsubscribe();
+    };
+  });
+}

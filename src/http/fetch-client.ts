@@ -1,0 +1,133 @@
+import crossFetch from 'cross-fetch';
+import { Observable } from 'rxjs';
+import { NetworkError, ProtocolError } from '../errors';
+import { readBodyText } from '../protocol/json';
+import { normalizeHeaders } from '../protocol/headers';
+import type { HttpClient, HttpResponse } from './http-client';
+
+/** The parts of `fetch` rx-lro uses; the global `fetch`, cross-fetch, undici's and node-fetch's all fit. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+) => Promise<FetchResponseLike>;
+
+/** The parts of a fetch `Response` rx-lro reads. */
+export interface FetchResponseLike {
+  status: number;
+  headers: { forEach(callback: (value: string, name: string) => void): void; get(name: string): string | null };
+  body?: unknown;
+  text(): Promise<string>;
+}
+
+/** Options of `fetchHttpClient`. */
+export interface FetchClientOptions {
+  /** Bodies larger than this are a `ProtocolError` (PROTOCOL F2). Default: 4 MiB. */
+  maxBodyBytes?: number;
+}
+
+/** The default cap on a response body: far above any status monitor, far below a memory problem. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+function tooLarge(limit: number): ProtocolError {
+  return new ProtocolError(`The response body is larger than ${limit} bytes`, 'F2');
+}
+
+// Reads a body without ever holding more than the cap: a WHATWG stream (browsers, undici) or a
+// Node stream (node-fetch, which cross-fetch uses in Node); other bodies fall back to `text()`.
+async function readCapped(response: FetchResponseLike, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > limit) throw tooLarge(limit);
+  const body = response.body as
+    | { getReader?: () => ReadableStreamDefaultReader<Uint8Array>; [Symbol.asyncIterator]?: () => AsyncIterator<Uint8Array | string> }
+    | null
+    | undefined;
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  const add = (chunk: Uint8Array | string): void => {
+    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    size += bytes.byteLength;
+    if (size > limit) throw tooLarge(limit);
+    text += decoder.decode(bytes, { stream: true });
+  };
+  if (body && typeof body.getReader === 'function') {
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        add(value);
+      }
+    } catch (error) {
+      void reader.cancel().catch(() => undefined);
+      throw error;
+    }
+  } else if (body && typeof body[Symbol.asyncIterator] === 'function') {
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) add(chunk);
+  } else {
+    add(await response.text());
+  }
+  return text + decoder.decode();
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    const detail = cause instanceof Error ? `: ${cause.message}` : '';
+    return `${error.message}${detail}`;
+  }
+  return String(error);
+}
+
+/**
+ * The network seam over a `fetch` function (default: cross-fetch). Each subscription sends one
+ * request with its own `AbortController`; unsubscribing aborts it (PROTOCOL F3). Bodies are read up
+ * to a cap and parsed as JSON without prototype pollution (F2, S4).
+ *
+ * @example
+ * trackOperation(request, { http: fetchHttpClient(globalThis.fetch) })
+ */
+export function fetchHttpClient(fetchImpl: FetchLike = crossFetch as unknown as FetchLike, options: FetchClientOptions = {}): HttpClient {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return (request) =>
+    new Observable<HttpResponse>((subscriber) => {
+      const controller = new AbortController();
+      const init: Parameters<FetchLike>[1] = { method: request.method, headers: request.headers, signal: controller.signal };
+      if (request.body !== undefined) init.body = request.body;
+      let status = 0;
+      let headers: Record<string, string> = {};
+      let sent: Promise<FetchResponseLike>;
+      try {
+        sent = fetchImpl(request.url, init);
+      } catch (error) {
+        sent = Promise.reject(error);
+      }
+      sent
+        .then(
+          (response) => {
+            status = response.status;
+            headers = normalizeHeaders(response.headers);
+            return readCapped(response, limit);
+          },
+          (error: unknown) => {
+            throw new NetworkError(request.method, request.url, describeFailure(error));
+          },
+        )
+        .then(
+          (text) => {
+            subscriber.next({ status, headers, ...readBodyText(text) });
+            subscriber.complete();
+          },
+          (error: unknown) => {
+            // After unsubscribe the abort rejects the promise; nobody listens, and nothing is unhandled.
+            if (controller.signal.aborted) return;
+            subscriber.error(
+              error instanceof NetworkError || error instanceof ProtocolError
+                ? error
+                : new NetworkError(request.method, request.url, `the body could not be read: ${describeFailure(error)}`),
+            );
+          },
+        );
+      return () => controller.abort();
+    });
+}

@@ -1,0 +1,39 @@
+// Every public export, by name: nothing from an internal path is public by accident.
+export { pollOperation } from './operators/poll-operation';
+export { trackOperation } from './operators/track-operation';
+export { finalResult } from './operators/final-result';
+export { fetchHttpClient, DEFAULT_MAX_BODY_BYTES } from './http/fetch-client';
+export { exponentialBackoff, constantDelay, defaultDelay } from './protocol/delay';
+export { retryAfterMs } from './protocol/retry-after';
+export {
+  LroError,
+  HttpError,
+  NetworkError,
+  ProtocolError,
+  DecodeError,
+  TimeoutError,
+  SecurityError,
+  OperationFailedError,
+  isLroError,
+} from './errors';
+
+export type { OperationRequest } from './operators/track-operation';
+export type { OperationStart, FetchResponseStart, StartInput } from './operators/start';
+export type { PollOptions, RetryOptions, AuthorizeHook } from './options';
+export type { HttpClient, HttpRequest, HttpResponse } from './http/http-client';
+export type { FetchLike, FetchResponseLike, FetchClientOptions } from './http/fetch-client';
+export type { DelayPolicy, DelayContext } from './protocol/delay';
+export type { ResultDecoder } from './protocol/decode';
+export type { TerminalStates } from './protocol/status';
+export type { HeadersInput } from './protocol/headers';
+export type { LroErrorCode, LroErrorData, LroErrorClass, DecodeIssue } from './errors';
+export type {
+  OperationSnapshot,
+  OperationState,
+  OperationError,
+  OperationInfo,
+  ResumeToken,
+  PollMode,
+  LroMethod,
+  FinalStateVia,
+} from './snapshot';

@@ -1,0 +1,105 @@
+import type { AjaxResponse } from 'rxjs/ajax';
+import type { HttpResponse } from '../protocol/http-response';
+import { normalizeHeaders, type HeadersInput } from '../protocol/headers';
+import { readBodyText } from '../protocol/json';
+import type { LroMethod } from '../snapshot';
+import type { Begin } from '../driver';
+
+/** An initial response in hand, with the request that produced it. */
+export interface OperationStart {
+  request: { method: string; url: string };
+  response: {
+    status: number;
+    /** A plain record (any case) or a `Headers` object. */
+    headers?: HeadersInput;
+    /** The parsed JSON body, or its text. */
+    body?: unknown;
+  };
+}
+
+/** A fetch `Response` (from `fetch` or `fromFetch`); `options.method` names its request's method. */
+export interface FetchResponseStart {
+  status: number;
+  url: string;
+  headers: { forEach(callback: (value: string, name: string) => void): void; get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** Everything `pollOperation` accepts as a start. */
+export type StartInput = OperationStart | AjaxResponse<unknown> | FetchResponseStart;
+
+const METHODS: readonly string[] = ['PUT', 'PATCH', 'POST', 'DELETE'];
+
+function startError(message: string): TypeError {
+  return new TypeError(`rx-lro: invalid operation start: ${message}`);
+}
+
+export function checkMethod(method: unknown, where: string): LroMethod {
+  const upper = typeof method === 'string' ? method.toUpperCase() : undefined;
+  if (upper === undefined || !METHODS.includes(upper)) {
+    throw startError(`${where} must be one of PUT, PATCH, POST, DELETE, got ${JSON.stringify(method)}`);
+  }
+  return upper as LroMethod;
+}
+
+export function checkUrl(url: unknown, where: string): string {
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  try {
+    if (typeof url !== 'string' || url === '') throw new Error();
+    const parsed = new URL(url, base);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
+    return parsed.href;
+  } catch {
+    throw startError(`${where} must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
+  }
+}
+
+function checkStatus(status: unknown): number {
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    throw startError(`the response status must be an HTTP status code, got ${JSON.stringify(status)}`);
+  }
+  return status;
+}
+
+function bodyOf(body: unknown): Pick<HttpResponse, 'body' | 'rawBody'> {
+  if (typeof body === 'string') return readBodyText(body);
+  return body === undefined || body === null ? {} : { body };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * The tracker's beginning from whatever start the caller has: `{ request, response }`, an
+ * `AjaxResponse` of `rxjs/ajax`, or a fetch `Response` (read once, hence a promise). Bad input is a
+ * `TypeError` that says what is wrong.
+ */
+export function beginFromStart(start: unknown, method: LroMethod | undefined): Begin | Promise<Begin> {
+  if (!isObject(start)) throw startError(`expected { request, response }, an AjaxResponse or a fetch Response, got ${JSON.stringify(start)}`);
+  if (isObject(start['request']) && isObject(start['responseHeaders']) && 'xhr' in start) {
+    const ajax = start as unknown as AjaxResponse<unknown>;
+    return {
+      kind: 'start',
+      request: { method: checkMethod(ajax.request.method, 'request.method'), url: checkUrl(ajax.request.url, 'request.url') },
+      response: { status: checkStatus(ajax.status), headers: normalizeHeaders(ajax.responseHeaders), ...bodyOf(ajax.response) },
+    };
+  }
+  if (isObject(start['request']) && isObject(start['response'])) {
+    const { request, response } = start as unknown as OperationStart;
+    return {
+      kind: 'start',
+      request: { method: checkMethod(request.method, 'request.method'), url: checkUrl(request.url, 'request.url') },
+      response: { status: checkStatus(response.status), headers: normalizeHeaders(response.headers), ...bodyOf(response.body) },
+    };
+  }
+  if (typeof start['text'] === 'function' && isObject(start['headers'])) {
+    const response = start as unknown as FetchResponseStart;
+    if (method === undefined) throw startError('a fetch Response does not say its method: pass options.method');
+    const request = { method, url: checkUrl(response.url, 'response.url') };
+    const status = checkStatus(response.status);
+    const headers = normalizeHeaders(response.headers);
+    return response.text().then((text) => ({ kind: 'start', request, response: { status, headers, ...readBodyText(text) } }));
+  }
+  throw startError('expected { request, response }, an AjaxResponse or a fetch Response');
+}

@@ -1,0 +1,47 @@
+import type { HttpResponse } from './http-response';
+
+/** How much of a non-JSON body is kept for diagnosis. */
+export const BODY_EXCERPT_CHARS = 1024;
+
+// A `\u` escape can spell any of those keys, so it also sends the text through the reviver.
+const POISON = /__proto__|constructor|prototype|\\u/;
+
+// Keys that could reach an object's prototype when a body is later merged or spread are dropped
+// (PROTOCOL S4). The reviver costs time, so it only runs when such a key appears in the text.
+function dropPoison(this: unknown, key: string, value: unknown): unknown {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value;
+}
+
+/** Parses JSON without prototype pollution; `undefined` when the text is not JSON. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: POISON.test(text) ? JSON.parse(text, dropPoison) : JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Fills `body` (parsed JSON) or `rawBody` (an excerpt of a non-JSON text) from a body text. */
+export function readBodyText(text: string): Pick<HttpResponse, 'body' | 'rawBody'> {
+  if (text.trim() === '') return {};
+  const parsed = parseJson(text);
+  return parsed.ok ? { body: parsed.value } : { rawBody: text.slice(0, BODY_EXCERPT_CHARS) };
+}
+
+/** The body as plain data for an error: the parsed JSON, or the excerpt of the text. */
+export function bodyForError(response: HttpResponse): unknown {
+  return response.body !== undefined ? response.body : response.rawBody;
+}
+
+/** A short text excerpt of a response body, for `HttpError.body`. */
+export function bodyExcerpt(response: HttpResponse): string | undefined {
+  if (response.body !== undefined) return JSON.stringify(response.body).slice(0, BODY_EXCERPT_CHARS);
+  return response.rawBody;
+}
+
+/** `value` as a record when it is a non-null, non-array object. */
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}

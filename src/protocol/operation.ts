@@ -1,0 +1,353 @@
+import { HttpError, ProtocolError, type LroError } from '../errors';
+import type {
+  FinalStateVia,
+  LroMethod,
+  OperationError,
+  OperationInfo,
+  OperationSnapshot,
+  OperationState,
+  ResumeToken,
+} from '../snapshot';
+import { decodeResult, type ResultDecoder } from './decode';
+import { nextDelayMs, type DelaySettings } from './delay';
+import type { HttpResponse } from './http-response';
+import { asRecord, bodyExcerpt, bodyForError } from './json';
+import { classifyStatus, provisioningState, readOperationError, readProgress, type StatusTable } from './status';
+import { apiVersionOf, resolveUrl, withApiVersion } from './url';
+
+/** The protocol's share of the options: what the rules need to decide a step. */
+export interface ProtocolSettings<T> extends DelaySettings {
+  statuses: StatusTable;
+  finalStateVia?: FinalStateVia;
+  result?: ResultDecoder<T>;
+  /** What a `404` while polling a DELETE means (PROTOCOL R14). */
+  deleteNotFound: 'succeeded' | 'error';
+}
+
+/** What a tracker knows between two requests. Plain data; every step makes a new one. */
+export interface TrackState {
+  token: ResumeToken;
+  /** Requests sent after the initial one. */
+  polls: number;
+  /** The last status the service wrote. */
+  status: string;
+  percentComplete?: number;
+  operation?: OperationInfo;
+}
+
+/** What the driver does after a response. */
+export type Next =
+  | { kind: 'poll'; url: string; delayMs: number }
+  | { kind: 'final'; url: string }
+  | { kind: 'done' }
+  | { kind: 'error'; error: LroError; transient?: boolean };
+
+/** The outcome of one response: the new state, the snapshot to emit (if any) and what comes next. */
+export interface Step<T> {
+  state: TrackState;
+  snapshot?: OperationSnapshot<T>;
+  next: Next;
+}
+
+type Terminal = Exclude<OperationState, 'running'>;
+
+/** `408`, `429` and the 5xx that may pass (not `501`/`505`): retried, never final (PROTOCOL R13, F1). */
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501 && status !== 505);
+}
+
+function makeSnapshot<T>(
+  state: TrackState,
+  operationState: OperationState,
+  httpStatus: number,
+  extra: { result?: T; error?: OperationError; nextPollInMs?: number } = {},
+): OperationSnapshot<T> {
+  const snapshot: OperationSnapshot<T> = {
+    state: operationState,
+    done: operationState !== 'running',
+    status: state.status,
+    httpStatus,
+    polls: state.polls,
+    resumeToken: state.token,
+  };
+  if (state.percentComplete !== undefined) snapshot.percentComplete = state.percentComplete;
+  if (state.operation !== undefined) snapshot.operation = state.operation;
+  if (extra.result !== undefined) snapshot.result = extra.result;
+  if (extra.error !== undefined) snapshot.error = extra.error;
+  if (extra.nextPollInMs !== undefined) snapshot.nextPollInMs = extra.nextPollInMs;
+  return snapshot;
+}
+
+function fail<T>(state: TrackState, error: LroError, transient = false): Step<T> {
+  return { state, next: transient ? { kind: 'error', error, transient } : { kind: 'error', error } };
+}
+
+function running<T>(
+  state: TrackState,
+  response: HttpResponse,
+  settings: ProtocolSettings<T>,
+  nowMs: number,
+): Step<T> {
+  const url = state.token.pollUrl!;
+  const delayMs = nextDelayMs(settings, { polls: state.polls, response }, nowMs);
+  return {
+    state,
+    snapshot: makeSnapshot<T>(state, 'running', response.status, { nextPollInMs: delayMs }),
+    next: { kind: 'poll', url, delayMs },
+  };
+}
+
+function succeeded<T>(state: TrackState, response: HttpResponse, value: unknown, settings: ProtocolSettings<T>): Step<T> {
+  let result = value as T | undefined;
+  if (settings.result) {
+    const decoded = decodeResult(settings.result, value);
+    if (!decoded.ok) return fail(state, decoded.error);
+    result = decoded.value;
+  }
+  const done = { ...state, percentComplete: state.percentComplete === undefined ? undefined : 100 };
+  if (done.percentComplete === undefined) delete done.percentComplete;
+  const snapshot = makeSnapshot<T>(done, 'succeeded', response.status, result === undefined ? {} : { result });
+  return { state: done, snapshot, next: { kind: 'done' } };
+}
+
+function ended<T>(state: TrackState, terminal: Exclude<Terminal, 'succeeded'>, response: HttpResponse): Step<T> {
+  const error = readOperationError(response.body, state.status, bodyForError(response));
+  return { state, snapshot: makeSnapshot<T>(state, terminal, response.status, { error }), next: { kind: 'done' } };
+}
+
+function httpError<T>(state: TrackState, response: HttpResponse, url: string): Step<T> {
+  const error = new HttpError(response.status, 'GET', url, bodyExcerpt(response));
+  return fail(state, error, isTransientStatus(response.status));
+}
+
+function withToken(state: TrackState, patch: Partial<ResumeToken>): TrackState {
+  return { ...state, token: { ...state.token, ...patch } };
+}
+
+type PollingHeader = { mode: 'status' | 'location'; url: string };
+
+/**
+ * The polling URL of a response (PROTOCOL R1–R3, R7): `Azure-AsyncOperation`, else
+ * `Operation-Location` (both status monitors), else `Location`. The first header present decides:
+ * a broken value there is a `ProtocolError`, while broken headers of lower priority are ignored.
+ */
+function pollingHeader(headers: Record<string, string>, base: string): PollingHeader | ProtocolError | undefined {
+  const candidates = [
+    ['azure-asyncoperation', 'status'],
+    ['operation-location', 'status'],
+    ['location', 'location'],
+  ] as const;
+  for (const [name, mode] of candidates) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const url = resolveUrl(value, base);
+    if (url === undefined) {
+      return new ProtocolError(`The ${name} header is not a usable URL: ${JSON.stringify(value.slice(0, 200))}`, 'R7');
+    }
+    return { mode, url };
+  }
+  return undefined;
+}
+
+function statusOf(body: unknown): string | undefined {
+  const status = asRecord(body)?.['status'];
+  return typeof status === 'string' ? status : provisioningState(body);
+}
+
+/**
+ * The first step of an operation, from its initial response (PROTOCOL R1–R7, R15, T1): finished at
+ * once, or how and when to poll.
+ *
+ * @param request the method and absolute URL of the initial request
+ * @param nowMs the current time, for `Retry-After` dates
+ */
+export function startOperation<T>(
+  request: { method: LroMethod; url: string },
+  response: HttpResponse,
+  settings: ProtocolSettings<T>,
+  nowMs: number,
+): Step<T> {
+  const { method, url } = request;
+  const token: ResumeToken = { v: 1, method, url, mode: 'none' };
+  const apiVersion = apiVersionOf(url);
+  if (apiVersion !== undefined) token.apiVersion = apiVersion;
+  if (settings.finalStateVia !== undefined) token.finalStateVia = settings.finalStateVia;
+  const status = response.status;
+  const body = response.body;
+  const base: TrackState = { token, polls: 0, status: statusOf(body) ?? (status === 202 ? 'Accepted' : 'Succeeded') };
+
+  if (status < 200 || status > 299) {
+    return fail(base, new HttpError(status, method, url, bodyExcerpt(response)), isTransientStatus(status));
+  }
+  const isPutOrPatch = method === 'PUT' || method === 'PATCH';
+  const ps = provisioningState(body);
+  const psState = ps === undefined ? undefined : classifyStatus(ps, settings.statuses);
+
+  // R5: a PUT/PATCH 200/201 whose body is already terminal is done; its polling headers may be stale.
+  if (isPutOrPatch && (status === 200 || status === 201) && psState !== undefined && psState !== 'running') {
+    const state = { ...base, status: ps! };
+    return psState === 'succeeded' ? succeeded(state, response, body, settings) : ended(state, psState, response);
+  }
+
+  const header = pollingHeader(response.headers, url);
+  if (header instanceof ProtocolError) return fail(base, header);
+  const locationUrl = resolveUrl(response.headers['location'], url);
+  if (header) {
+    const patch: Partial<ResumeToken> = { mode: header.mode, pollUrl: withApiVersion(header.url, apiVersion) };
+    if (locationUrl !== undefined) patch.locationUrl = withApiVersion(locationUrl, apiVersion);
+    return running(withToken({ ...base, status: ps ?? 'Accepted' }, patch), response, settings, nowMs);
+  }
+  // R4: a PUT/PATCH still provisioning, or accepted with nothing else to follow: poll the resource.
+  if (isPutOrPatch && (psState === 'running' || status === 202)) {
+    return running(withToken({ ...base, status: ps ?? 'Accepted' }, { mode: 'body', pollUrl: url }), response, settings, nowMs);
+  }
+  if (status === 202) {
+    return fail(
+      base,
+      new ProtocolError(`${method} answered 202 with no Azure-AsyncOperation, Operation-Location or Location header`, 'R6', bodyForError(response)),
+    );
+  }
+  // R5: finished at once; a body carrying a terminal provisioningState still says how it ended.
+  if (psState === 'failed' || psState === 'canceled') return ended({ ...base, status: ps! }, psState, response);
+  return succeeded(base, response, body, settings);
+}
+
+function deleteGone<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>): Step<T> | undefined {
+  if (response.status !== 404 || state.token.method !== 'DELETE' || settings.deleteNotFound !== 'succeeded') return undefined;
+  return succeeded({ ...state, status: 'Succeeded' }, response, undefined, settings);
+}
+
+/** The final result of a status monitor that reports it in its own body (data plane `result`, ARM `properties`). */
+function monitorResult(body: unknown): unknown {
+  const record = asRecord(body);
+  return record?.['result'] ?? record?.['properties'];
+}
+
+/**
+ * Where the result of an operation a status monitor reports succeeded is (PROTOCOL X1–X5):
+ * a URL to GET, or a value already in hand.
+ */
+function finalPlan(state: TrackState, body: unknown): { url: string } | { value: unknown } {
+  const { method, url, locationUrl, finalStateVia, apiVersion, pollUrl } = state.token;
+  if (finalStateVia === 'azure-async-operation' || finalStateVia === 'operation-location') {
+    return { value: monitorResult(body) };
+  }
+  if (method === 'DELETE') return { value: undefined };
+  if (finalStateVia === 'original-uri') return { url };
+  if (finalStateVia === 'location' && locationUrl !== undefined) return { url: locationUrl };
+  const resourceLocation = asRecord(body)?.['resourceLocation'];
+  const resolved = typeof resourceLocation === 'string' ? resolveUrl(resourceLocation, pollUrl ?? url) : undefined;
+  if (resolved !== undefined) return { url: withApiVersion(resolved, apiVersion) };
+  if (method === 'PUT' || method === 'PATCH') return { url };
+  return locationUrl !== undefined ? { url: locationUrl } : { value: monitorResult(body) };
+}
+
+function pollStatusMonitor<T>(
+  state: TrackState,
+  response: HttpResponse,
+  settings: ProtocolSettings<T>,
+  nowMs: number,
+): Step<T> {
+  const pollUrl = state.token.pollUrl!;
+  if (response.status < 200 || response.status > 299) {
+    return deleteGone(state, response, settings) ?? httpError(state, response, pollUrl);
+  }
+  const status = asRecord(response.body)?.['status'];
+  if (typeof status !== 'string') {
+    return fail(
+      state,
+      new ProtocolError('The status monitor answered without a string "status"', 'R9', bodyForError(response)),
+    );
+  }
+  // R8: a status monitor may move; relative URLs resolve against the monitor's own URL.
+  const moved = pollingHeader(response.headers, pollUrl);
+  let next: TrackState = { ...state, status, ...readProgress(response.body) };
+  if (next.percentComplete === undefined) delete next.percentComplete;
+  if (next.operation === undefined) delete next.operation;
+  if (moved && !(moved instanceof ProtocolError) && moved.mode === 'status' && moved.url !== pollUrl) {
+    next = withToken(next, { pollUrl: withApiVersion(moved.url, state.token.apiVersion) });
+  }
+  const operationState = classifyStatus(status, settings.statuses);
+  if (operationState === 'running') return running(next, response, settings, nowMs);
+  if (operationState !== 'succeeded') return ended(next, operationState, response);
+  const plan = finalPlan(next, response.body);
+  if ('url' in plan) return { state: next, next: { kind: 'final', url: plan.url } };
+  return succeeded(next, response, plan.value, settings);
+}
+
+function pollLocation<T>(
+  state: TrackState,
+  response: HttpResponse,
+  settings: ProtocolSettings<T>,
+  nowMs: number,
+): Step<T> {
+  const pollUrl = state.token.pollUrl!;
+  const code = response.status;
+  if (code < 200 || code > 299) {
+    const gone = deleteGone(state, response, settings);
+    if (gone) return gone;
+    if (isTransientStatus(code)) return httpError(state, response, pollUrl);
+    // R13: an error status from a Location poll is the operation's own failure.
+    return ended({ ...state, status: statusOf(response.body) ?? 'Failed' }, 'failed', response);
+  }
+  if (code === 202) {
+    const moved = resolveUrl(response.headers['location'], pollUrl);
+    let next: TrackState = { ...state, status: statusOf(response.body) ?? 'InProgress' };
+    if (moved !== undefined && moved !== pollUrl) next = withToken(next, { pollUrl: withApiVersion(moved, state.token.apiVersion) });
+    return running(next, response, settings, nowMs);
+  }
+  const ps = provisioningState(response.body);
+  const terminal = ps === undefined ? undefined : classifyStatus(ps, settings.statuses);
+  if (terminal === 'failed' || terminal === 'canceled') return ended({ ...state, status: ps! }, terminal, response);
+  const next = { ...state, status: terminal === 'succeeded' ? ps! : 'Succeeded' };
+  const { method, url, finalStateVia } = state.token;
+  const isPutOrPatch = method === 'PUT' || method === 'PATCH';
+  // A PUT/PATCH whose Location answered without the resource: the resource itself is the result.
+  if (isPutOrPatch && (finalStateVia === 'original-uri' || (finalStateVia === undefined && response.body === undefined))) {
+    return { state: next, next: { kind: 'final', url } };
+  }
+  return succeeded(next, response, response.body, settings);
+}
+
+function pollResource<T>(
+  state: TrackState,
+  response: HttpResponse,
+  settings: ProtocolSettings<T>,
+  nowMs: number,
+): Step<T> {
+  const code = response.status;
+  if (code < 200 || code > 299) return httpError(state, response, state.token.pollUrl!);
+  const ps = provisioningState(response.body);
+  if (code === 202 || (ps !== undefined && classifyStatus(ps, settings.statuses) === 'running')) {
+    return running({ ...state, status: ps ?? 'InProgress' }, response, settings, nowMs);
+  }
+  const terminal = ps === undefined ? 'succeeded' : classifyStatus(ps, settings.statuses);
+  const next = { ...state, status: ps ?? 'Succeeded' };
+  return terminal === 'succeeded' ? succeeded(next, response, response.body, settings) : ended(next, terminal as Exclude<Terminal, 'succeeded'>, response);
+}
+
+/**
+ * The step after a poll's response (PROTOCOL R3, R4, R8–R14, T1), by how the operation is polled.
+ * `state.polls` already counts the request this response answers.
+ */
+export function pollResponse<T>(
+  state: TrackState,
+  response: HttpResponse,
+  settings: ProtocolSettings<T>,
+  nowMs: number,
+): Step<T> {
+  switch (state.token.mode) {
+    case 'status':
+      return pollStatusMonitor(state, response, settings, nowMs);
+    case 'location':
+      return pollLocation(state, response, settings, nowMs);
+    default:
+      return pollResource(state, response, settings, nowMs);
+  }
+}
+
+/** The step after the final GET (PROTOCOL X1–X4, X7): the result, or the error that hides it. */
+export function finalResponse<T>(state: TrackState, response: HttpResponse, url: string, settings: ProtocolSettings<T>): Step<T> {
+  if (response.status < 200 || response.status > 299) return httpError(state, response, url);
+  return succeeded(state, response, response.body, settings);
+}

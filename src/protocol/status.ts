@@ -1,0 +1,100 @@
+import type { OperationError, OperationInfo, OperationState } from '../snapshot';
+import { asRecord } from './json';
+
+/** Extra status values that end an operation, by the state they mean (PROTOCOL R12). */
+export interface TerminalStates {
+  succeeded?: readonly string[];
+  failed?: readonly string[];
+  canceled?: readonly string[];
+}
+
+/** Terminal status values, lower-cased, by state. */
+export type StatusTable = ReadonlyMap<string, Exclude<OperationState, 'running'>>;
+
+/**
+ * The table of terminal values: Azure's own (`Succeeded`, `Failed`, `Canceled`, `Cancelled`) and the
+ * caller's. Matching is exact and case-insensitive, never by substring.
+ */
+export function statusTable(custom: TerminalStates = {}): StatusTable {
+  const table = new Map<string, Exclude<OperationState, 'running'>>([
+    ['succeeded', 'succeeded'],
+    ['failed', 'failed'],
+    ['canceled', 'canceled'],
+    ['cancelled', 'canceled'],
+  ]);
+  for (const state of ['succeeded', 'failed', 'canceled'] as const) {
+    for (const value of custom[state] ?? []) table.set(value.toLowerCase(), state);
+  }
+  return table;
+}
+
+/** The state a status value means: terminal if it is in the table, running otherwise. */
+export function classifyStatus(status: string, table: StatusTable): OperationState {
+  return table.get(status.toLowerCase()) ?? 'running';
+}
+
+/** The `provisioningState` of a resource body: `properties.provisioningState`, else top level. */
+export function provisioningState(body: unknown): string | undefined {
+  const record = asRecord(body);
+  if (!record) return undefined;
+  const nested = asRecord(record['properties'])?.['provisioningState'];
+  if (typeof nested === 'string') return nested;
+  const top = record['provisioningState'];
+  return typeof top === 'string' ? top : undefined;
+}
+
+/** The optional facts of a status monitor body; wrongly typed or out-of-range ones are dropped (R10). */
+export function readProgress(body: unknown): { percentComplete?: number; operation?: OperationInfo } {
+  const record = asRecord(body);
+  if (!record) return {};
+  const progress: { percentComplete?: number; operation?: OperationInfo } = {};
+  const percent = record['percentComplete'];
+  if (typeof percent === 'number' && percent >= 0 && percent <= 100) progress.percentComplete = percent;
+  const info: OperationInfo = {};
+  let any = false;
+  for (const key of ['id', 'name', 'startTime', 'endTime'] as const) {
+    const value = record[key];
+    if (typeof value === 'string') {
+      info[key] = value;
+      any = true;
+    }
+  }
+  if (any) progress.operation = info;
+  return progress;
+}
+
+function readErrorObject(value: unknown, depth: number): OperationError | undefined {
+  const record = asRecord(value);
+  if (!record || typeof record['code'] !== 'string') return undefined;
+  const error: OperationError = {
+    code: record['code'],
+    message: typeof record['message'] === 'string' ? record['message'] : '',
+  };
+  if (typeof record['target'] === 'string') error.target = record['target'];
+  // Nested details are bounded so that a hostile body cannot make reading it recurse without end.
+  const details = record['details'];
+  if (Array.isArray(details) && depth < 8) {
+    const read = details.map((d) => readErrorObject(d, depth + 1)).filter((d): d is OperationError => !!d);
+    if (read.length > 0) error.details = read;
+  }
+  const additionalInfo = record['additionalInfo'];
+  if (Array.isArray(additionalInfo)) error.additionalInfo = additionalInfo;
+  return error;
+}
+
+/**
+ * The error of a failed or canceled operation (PROTOCOL R11): the body's `error` (or
+ * `properties.error`) whole; when it is missing or malformed, `code: "Unknown"` with the raw body kept.
+ */
+export function readOperationError(body: unknown, status: string, raw: unknown = body): OperationError {
+  const record = asRecord(body);
+  const error =
+    readErrorObject(record?.['error'], 0) ?? readErrorObject(asRecord(record?.['properties'])?.['error'], 0);
+  if (error) return error;
+  const unknown: OperationError = {
+    code: 'Unknown',
+    message: `The operation ended with status "${status}" and no usable error`,
+  };
+  if (raw !== undefined) unknown.raw = raw;
+  return unknown;
+}

@@ -1,0 +1,56 @@
+/**
+ * A polling header's value as an absolute URL, resolved against the URL of the response that
+ * carried it (PROTOCOL R7); `undefined` when it is empty, unparseable or not http(s).
+ */
+export function resolveUrl(value: string | undefined, base: string): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  try {
+    const url = new URL(value.trim(), base);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `api-version` query parameter of a URL, if any. */
+export function apiVersionOf(url: string): string | undefined {
+  try {
+    return new URL(url).searchParams.get('api-version') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Adds `api-version` to a URL that has none (PROTOCOL R15); an existing one is kept. The URL's own
+ * text is kept as it is (no re-encoding of its other parameters).
+ */
+export function withApiVersion(url: string, apiVersion: string | undefined): string {
+  if (apiVersion === undefined || apiVersionOf(url) !== undefined) return url;
+  const hash = url.indexOf('#');
+  const head = hash < 0 ? url : url.slice(0, hash);
+  const tail = hash < 0 ? '' : url.slice(hash);
+  const separator = !head.includes('?') ? '?' : head.endsWith('?') || head.endsWith('&') ? '' : '&';
+  return `${head}${separator}api-version=${encodeURIComponent(apiVersion)}${tail}`;
+}
+
+/** The origin (`scheme://host:port`) of an absolute URL; `undefined` when it is not one. */
+export function originOf(url: string): string | undefined {
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Whether a URL's host is a loopback address (`localhost`, `127.0.0.0/8`, `[::1]`). */
+export function isLoopback(url: string): boolean {
+  try {
+    return LOOPBACK.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
