@@ -2,6 +2,7 @@ import type { AjaxResponse } from 'rxjs/ajax';
 import type { HttpResponse } from '../protocol/http-response';
 import { normalizeHeaders, type HeadersInput } from '../protocol/headers';
 import { readBodyText } from '../protocol/json';
+import { resolveUrl } from '../protocol/url';
 import type { LroMethod } from '../snapshot';
 import type { Begin } from '../driver';
 
@@ -48,7 +49,7 @@ export function checkUrl(url: unknown, where: string): string {
     if (typeof url !== 'string' || url === '') throw new Error();
     const parsed = new URL(url, base);
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
-    return parsed.href;
+    return resolveUrl(url, base ?? parsed.href) ?? parsed.href;
   } catch {
     throw startError(`${where} must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
   }

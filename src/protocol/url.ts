@@ -1,12 +1,18 @@
+const ABSOLUTE = /^https?:\/\/[^\s]*$/i;
+
 /**
  * A polling header's value as an absolute URL, resolved against the URL of the response that
  * carried it (PROTOCOL R7); `undefined` when it is empty, unparseable or not http(s).
  */
 export function resolveUrl(value: string | undefined, base: string): string | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
+  const text = value?.trim();
+  // Whitespace or control characters inside a URL mean a broken header, not a relative path.
+  if (text === undefined || text === '' || /[\s\x00-\x1f\x7f]/.test(text)) return undefined;
   try {
-    const url = new URL(value.trim(), base);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+    const url = new URL(text, base);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    // An absolute URL is kept byte for byte: re-encoding could break a signed (SAS) URL.
+    return ABSOLUTE.test(text) ? text : url.href;
   } catch {
     return undefined;
   }
