@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SEED_BODIES, SEED_PATHS, startSeedServer } from '../support/seed-server';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const run = promisify(execFile);
+let server: Awaited<ReturnType<typeof startSeedServer>> | undefined;
+
+afterEach(() => server?.close());
+
+describe('the built package', () => {
+  it('writes every file its exports map names', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const files: string[] = [];
+    for (const entry of Object.values(pkg.exports as Record<string, string | Record<string, string>>)) {
+      if (typeof entry === 'string') files.push(entry);
+      else files.push(...Object.values(entry));
+    }
+    files.push(pkg.main, pkg.module, pkg.types);
+    for (const file of files) expect(existsSync(join(root, file)), file).toBe(true);
+    expect(pkg.sideEffects).toBe(false);
+  });
+
+  for (const fixture of ['consumer-esm.mjs', 'consumer-cjs.cjs']) {
+    it(`${fixture} imports rx-lro by name in a separate Node process and tracks E1–E3 over real HTTP`, async () => {
+      server = await startSeedServer();
+      const { stdout } = await run(process.execPath, [join(root, 'test', 'fixtures', fixture), server.url, JSON.stringify(SEED_PATHS)], { cwd: root, timeout: 15_000 });
+      const out = JSON.parse(stdout);
+      expect(out.guard).toBe('function');
+      expect(out.e1.map((s: { state: string; status: string }) => [s.state, s.status])).toEqual([
+        ['running', 'Accepted'],
+        ['running', 'InProgress'],
+        ['succeeded', 'Succeeded'],
+      ]);
+      expect(out.e1[1].operation).toEqual({ name: SEED_BODIES.e1InProgress.name, startTime: SEED_BODIES.e1InProgress.startTime });
+      expect(out.e2.map((s: { status: string }) => s.status)).toEqual(['Accepted', 'Running', 'Succeeded']);
+      expect(out.e2.at(-1).result).toEqual(SEED_BODIES.e2Deployment);
+      expect(out.e3.map((s: { httpStatus: number; nextPollInMs?: number }) => [s.httpStatus, s.nextPollInMs])).toEqual([
+        [202, 17],
+        [202, 17],
+        [200, undefined],
+      ]);
+      expect(out.e3.at(-1)).toMatchObject({ state: 'succeeded', done: true, result: SEED_BODIES.e3Account });
+    });
+  }
+});

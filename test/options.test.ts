@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { pollOperation, trackOperation, type PollOptions } from '../src/index';
+
+const REQUEST = { method: 'PUT' as const, url: 'https://management.azure.com/r?api-version=1' };
+
+describe('options are validated eagerly with precise TypeErrors', () => {
+  const bad: Array<[string, unknown, string]> = [
+    ['options itself', 'fast', 'options must be an object'],
+    ['delay', -1, 'options.delay must be a finite number >= 0'],
+    ['delay', 'soon', 'options.delay must be a number of milliseconds or a delay policy function'],
+    ['minDelayMs', NaN, 'options.minDelayMs must be a finite number >= 0'],
+    ['maxDelayMs', Infinity, 'options.maxDelayMs must be a finite number >= 0'],
+    ['timeoutMs', 0, 'options.timeoutMs must be a finite number > 0'],
+    ['requestTimeoutMs', -5, 'options.requestTimeoutMs must be a finite number > 0'],
+    ['retryAfter', 'sometimes', "options.retryAfter must be one of 'honor', 'ignore'"],
+    ['finalStateVia', 'Location', "options.finalStateVia must be one of 'azure-async-operation', 'operation-location', 'location', 'original-uri'"],
+    ['deleteNotFound', true, "options.deleteNotFound must be one of 'succeeded', 'error'"],
+    ['result', { validate: () => null }, 'options.result must be an io-ts codec'],
+    ['headers', { authorization: 5 }, 'options.headers["authorization"] must be a string'],
+    ['headers', 'x', 'options.headers must be an object of header strings'],
+    ['fetch', 'cross-fetch', 'options.fetch must be a function'],
+    ['http', {}, 'options.http must be a function'],
+    ['authorize', 'Bearer x', 'options.authorize must be a function'],
+    ['allowedOrigins', 'https://a', 'options.allowedOrigins must be an array'],
+    ['allowedOrigins', ['not an origin'], 'options.allowedOrigins[] must be an absolute http(s) URL or origin'],
+    ['terminalStates', { done: ['Completed'] }, 'options.terminalStates.done must be absent'],
+    ['terminalStates', { succeeded: 'Completed' }, 'options.terminalStates.succeeded must be an array of non-empty strings'],
+    ['retry', { maxRetries: 1.5 }, 'options.retry.maxRetries must be an integer from 0 to 100'],
+    ['retry', { jitter: 2 }, 'options.retry.jitter must be a number from 0 to 1'],
+    ['retry', true, 'options.retry must be false or an object'],
+    ['scheduler', { now: 1 }, 'options.scheduler must be an RxJS scheduler'],
+    ['method', 'GET', "options.method must be one of 'PUT', 'PATCH', 'POST', 'DELETE'"],
+    ['maxBodyBytes', 0, 'options.maxBodyBytes must be a finite number > 0'],
+  ];
+  for (const [name, value, message] of bad) {
+    it(`${name} = ${JSON.stringify(value)} is refused at call time`, () => {
+      const options = (name === 'options itself' ? value : { [name]: value }) as PollOptions;
+      expect(() => trackOperation(REQUEST, options)).toThrow(TypeError);
+      expect(() => trackOperation(REQUEST, options)).toThrow(message);
+      expect(() => pollOperation(options)).toThrow(message);
+    });
+  }
+  it('minDelayMs above maxDelayMs is refused', () => {
+    expect(() => pollOperation({ minDelayMs: 5000, maxDelayMs: 1000 })).toThrow('options.minDelayMs must be at most options.maxDelayMs (1000), got 5000');
+  });
+  it('every documented option is accepted', () => {
+    expect(() =>
+      pollOperation({
+        fetch: globalThis.fetch as never,
+        headers: { 'x-ms-client-request-id': '1' },
+        authorize: () => ({}),
+        allowedOrigins: ['https://example.com/any/path'],
+        rewriteUrl: (u) => u,
+        finalStateVia: 'location',
+        delay: 500,
+        retryAfter: 'ignore',
+        minDelayMs: 10,
+        maxDelayMs: 20_000,
+        timeoutMs: 60_000,
+        requestTimeoutMs: 5000,
+        retry: { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1000, jitter: 0.5 },
+        terminalStates: { succeeded: ['Completed'] },
+        deleteNotFound: 'error',
+        method: 'POST',
+        maxBodyBytes: 1024,
+        random: () => 0.5,
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe('trackOperation validates its request at call time', () => {
+  it('refuses a bad method, URL or headers with a TypeError', () => {
+    expect(() => trackOperation({ method: 'GET' as never, url: REQUEST.url })).toThrow('request.method must be one of PUT, PATCH, POST, DELETE, got "GET"');
+    expect(() => trackOperation({ method: 'PUT', url: 'management.azure.com/r' })).toThrow('request.url must be an absolute http(s) URL');
+    expect(() => trackOperation({ method: 'PUT', url: 'file:///etc/passwd' })).toThrow(TypeError);
+    expect(() => trackOperation({ ...REQUEST, headers: { a: 1 as never } })).toThrow('request.headers["a"] must be a string');
+    expect(() => trackOperation(null as never)).toThrow(TypeError);
+  });
+  it('accepts a lower-case method', () => {
+    expect(() => trackOperation({ method: 'put' as never, url: REQUEST.url })).not.toThrow();
+  });
+});
