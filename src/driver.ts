@@ -5,12 +5,13 @@ import type { ResolvedOptions } from './options';
 import { retryDelayMs } from './protocol/delay';
 import type { HttpRequest, HttpResponse } from './protocol/http-response';
 import { finalResponse, pollResponse, startOperation, type Step, type TrackState } from './protocol/operation';
-import type { LroMethod, OperationSnapshot } from './snapshot';
+import type { LroMethod, OperationSnapshot, ResumeToken } from './snapshot';
 
 /** How a tracker begins: from an initial response in hand, or by sending the initial request. */
 export type Begin =
   | { kind: 'start'; request: { method: LroMethod; url: string }; response: HttpResponse }
-  | { kind: 'send'; request: HttpRequest & { method: LroMethod } };
+  | { kind: 'send'; request: HttpRequest & { method: LroMethod } }
+  | { kind: 'resume'; request: { method: LroMethod; url: string }; token: ResumeToken };
 
 function isPromiseLike<V>(value: unknown): value is PromiseLike<V> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
@@ -144,6 +145,11 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
 
     if (begin.kind === 'start') {
       handle(startOperation(begin.request, begin.response, settings, scheduler.now()));
+    } else if (begin.kind === 'resume') {
+      // A resumed tracker polls at once: the wait it was in when the token was taken has passed.
+      const { token } = begin;
+      state = { token: token.mode === 'none' ? { ...token, mode: 'body', pollUrl: token.url } : token, polls: 0, status: 'InProgress' };
+      follow(state.token.pollUrl!, (response) => pollResponse(state!, response, settings, scheduler.now()));
     } else {
       const { method, url } = begin.request;
       // A POST may already have been applied when the connection broke, so only PUT and DELETE are

@@ -1,6 +1,7 @@
 // Every public export, by name: nothing from an internal path is public by accident.
 export { pollOperation } from './operators/poll-operation';
 export { trackOperation } from './operators/track-operation';
+export { resumeOperation } from './operators/resume-operation';
 export { finalResult } from './operators/final-result';
 export { fetchHttpClient, DEFAULT_MAX_BODY_BYTES } from './http/fetch-client';
 export { exponentialBackoff, constantDelay, defaultDelay } from './protocol/delay';

@@ -14,7 +14,9 @@ import {
   trackOperation,
   type HttpClient,
   type HttpResponse,
+  type LroMethod,
   type OperationSnapshot,
+  type StartInput,
 } from '../../src/index';
 import { httpDouble, type Reply } from '../support/http-double';
 import { testScheduler } from '../support/virtual';
@@ -32,7 +34,7 @@ interface Run {
 }
 
 /** Runs `trackOperation` against scripted replies in virtual time and collects what happened. */
-function run(routes: Record<string, Reply[]>, request = { method: 'PUT' as const, url: RESOURCE }, options: Parameters<typeof trackOperation>[1] = {}): Run {
+function run(routes: Record<string, Reply[]>, request: { method: LroMethod; url: string } = { method: 'PUT', url: RESOURCE }, options: Parameters<typeof trackOperation>[1] = {}): Run {
   const scheduler = testScheduler();
   const result: Run = { snapshots: [], completed: false, sent: [] };
   scheduler.run((helpers) => {
@@ -337,7 +339,7 @@ describe('pollOperation', () => {
 
   it('bad starts are TypeErrors that say what is wrong', async () => {
     const attempt = (start: unknown, options = {}) =>
-      new Promise<unknown>((resolve) => from([start]).pipe(pollOperation(options)).subscribe({ error: resolve, complete: () => resolve(undefined) }));
+      new Promise<unknown>((resolve) => from([start as StartInput]).pipe(pollOperation(options)).subscribe({ error: resolve, complete: () => resolve(undefined) }));
     expect(await attempt(42)).toBeInstanceOf(TypeError);
     expect(String(await attempt({ request: { method: 'GET', url: RESOURCE }, response: { status: 202 } }))).toContain('request.method must be one of PUT, PATCH, POST, DELETE');
     expect(String(await attempt({ request: { method: 'PUT', url: 'nope' }, response: { status: 202 } }))).toContain('request.url must be an absolute http(s) URL');
@@ -350,7 +352,7 @@ describe('pollOperation', () => {
     const scheduler = testScheduler();
     scheduler.run((helpers) => {
       const { http } = httpDouble(scheduler, helpers, { [MONITOR]: [{ status: 200, body: { status: 'Succeeded' } }] });
-      const starts = new Subject<unknown>();
+      const starts = new Subject<StartInput>();
       const seen: string[] = [];
       let error: unknown;
       starts.pipe(pollOperation({ http })).subscribe({ next: (s) => seen.push(s.state), error: (e) => (error = e) });
