@@ -1,0 +1,210 @@
+// Public types of `rx-lro/testing`. Kept apart from the implementation so the .d.ts reads as a reference.
+
+/** The methods that start a long-running operation. */
+export type LroMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+
+/**
+ * How the simulator tells the client to poll.
+ * - `azure-async-operation`: `Azure-AsyncOperation` header → status monitor (ARM).
+ * - `operation-location`: `Operation-Location` header → status monitor (data plane).
+ * - `location`: `202` + `Location`; the Location URL answers `202` until done, then the result.
+ * - `provisioning-state`: PUT/PATCH only; no header, GET the original URL until `provisioningState` is terminal.
+ * - `sync`: the answer is final at once (`200`/`201`/`204`).
+ */
+export type LroPattern = 'azure-async-operation' | 'operation-location' | 'location' | 'provisioning-state' | 'sync';
+
+/** One entry of an ARM error's `additionalInfo`. */
+export interface ArmErrorAdditionalInfo {
+  type: string;
+  info?: unknown;
+}
+
+/** The ARM error shape: `{ error: ArmError }` in error responses, `error` in a failed status monitor. */
+export interface ArmError {
+  code: string;
+  message: string;
+  target?: string;
+  details?: ArmError[];
+  additionalInfo?: ArmErrorAdditionalInfo[];
+}
+
+/**
+ * How a "wait before the next request" hint is written.
+ * - `seconds`: `Retry-After: 2` (a decimal such as `1.5` is written as is).
+ * - `http-date`: `Retry-After: <IMF-fixdate>`, `value` seconds from the moment of the response (may be negative).
+ * - `ms`: `retry-after-ms: <value>`.
+ * - `x-ms`: `x-ms-retry-after-ms: <value>`.
+ * - `raw`: `Retry-After: <value>` verbatim, to test how a client copes with nonsense (`soon`, `-3`).
+ * - `none`: no header.
+ * A bare number means `{ form: 'seconds', value }`.
+ */
+export type RetryAfter =
+  | { form: 'seconds'; value: number }
+  | { form: 'http-date'; value: number }
+  | { form: 'ms'; value: number }
+  | { form: 'x-ms'; value: number }
+  | { form: 'raw'; value: string }
+  | { form: 'none' };
+
+/** Which requests of an operation a fault may target. `poll` counts every GET of a monitor, a Location URL, or (provisioning-state) the original URL. */
+export type FaultTarget = 'initial' | 'poll' | 'final';
+
+/**
+ * What goes wrong.
+ * - a number (400–599): that HTTP status with an ARM `{ error }` body; `429` also carries `Retry-After`
+ *   (default 1 s). On the initial request, no operation is created.
+ * - `reset`: the socket is destroyed before any byte is answered (on the initial request: no operation is created).
+ * - `reset-mid-body`: the status line, headers and half the body are sent, then the socket is destroyed
+ *   (on the initial request the operation *is* created: the server acted, the client never heard).
+ * - `slow`: the normal answer, `delayMs` later.
+ * - `malformed-json`: the normal status, `content-type: application/json`, and a truncated JSON text.
+ * - `oversized-json`: the normal body padded to about `bytes` bytes (valid JSON).
+ * - `missing-status` / `numeric-status` / `null-status`: a monitor body without `status`, with `status: 1`, with `status: null`.
+ * - `empty-body`: the normal status and headers, no body at all.
+ * - `other-origin`: the polling URLs of this response point at `otherOriginUrl` (on `initial`: the polling
+ *   headers; on `poll`: a fresh polling header is added and `resourceLocation` is rewritten).
+ * - `gone`: `404 ResourceNotFound`, and from then on every poll and final GET of the operation answers 404
+ *   and the resource no longer exists (what some services do after a DELETE). The only sticky fault.
+ */
+export type FaultKind =
+  | number
+  | 'reset'
+  | 'reset-mid-body'
+  | 'slow'
+  | 'malformed-json'
+  | 'oversized-json'
+  | 'missing-status'
+  | 'numeric-status'
+  | 'null-status'
+  | 'empty-body'
+  | 'other-origin'
+  | 'gone';
+
+/** A fault applied to the `nth` … `nth + count - 1` request of one kind (`on`) of an operation. */
+export interface Fault {
+  /** Which requests: the initial one (counted per method and path, so client retries are requests 2, 3, …), polls, or final GETs. */
+  on: FaultTarget;
+  /** 1-based index among the requests of that kind. Default `1`. */
+  nth?: number;
+  /** How many consecutive requests, from `nth`, get the fault. Default `1`. */
+  count?: number;
+  kind: FaultKind;
+  /** `slow`: the delay in ms. Default `500`. */
+  delayMs?: number;
+  /** `oversized-json`: the approximate body size in bytes. Default 5 MiB. */
+  bytes?: number;
+  /** HTTP status faults: the wait hint. Default `1` second for `429`, none otherwise. */
+  retryAfter?: RetryAfter | number;
+  /** HTTP status faults: the `error` of the body. Default: a code named after the status. */
+  error?: ArmError;
+}
+
+/** Optional fields of a status monitor body. */
+export type MonitorField = 'id' | 'name' | 'startTime' | 'endTime';
+
+/**
+ * What one operation does. Every field is optional; defaults are in brackets.
+ * Durations are real time, or, with `polls`, counted in polls (deterministic, for CI).
+ */
+export interface OperationScript {
+  /** [`'azure-async-operation'`] How the client is told to poll. */
+  pattern?: LroPattern;
+  /**
+   * Status of the initial response. [status monitors: `201` for PUT/PATCH, `202` for POST/DELETE;
+   * `location`: `202`; `provisioning-state`: `201`; `sync`: `200`, or `204` for DELETE and a POST without `resource`]
+   */
+  initialStatus?: 200 | 201 | 202 | 204;
+  /** [`false`] Status monitors: also send a `Location` header (202 until done, then the result; POST's final result lives there). */
+  location?: boolean;
+  /** [`false`] Status monitors: put `resourceLocation` in the succeeded monitor body. `true` = a URL the simulator serves; a string = that URL (a path is resolved against the simulator). */
+  resourceLocation?: boolean | string;
+  /** [`1000`] Real milliseconds from the initial request to the terminal state. */
+  durationMs?: number;
+  /** [unset] If set, the operation is terminal from this poll on (1-based), whatever the time. */
+  polls?: number;
+  /** [`['InProgress']`] Running statuses shown in turn over the duration. */
+  runningStatuses?: readonly string[];
+  /** [`false`] `percentComplete` in monitor bodies: `true` = linear 0–100, or a function of the elapsed fraction (0–1). */
+  percentComplete?: boolean | ((fraction: number) => number);
+  /** [all four] Which of `id`, `name`, `startTime`, `endTime` the monitor body carries (`endTime` only when terminal). */
+  monitorFields?: readonly MonitorField[];
+  /** [none] Merged last into every monitor body, e.g. `{ percentComplete: 'half' }` to test tolerance of bad optional fields. */
+  monitorExtra?: Record<string, unknown>;
+  /** [`'result'` for an `operation-location` POST, `'properties'` for an `azure-async-operation` POST, else `'none'`] Where a succeeded monitor body carries `resource`. */
+  monitorResult?: 'properties' | 'result' | 'none';
+  /** [`{ form: 'none' }`] Wait hint on the initial response and on every running poll response. */
+  retryAfter?: RetryAfter | number;
+  /** [`'Succeeded'`] The terminal status: `Succeeded`, `Failed`, `Canceled`, `Cancelled` or any custom string (e.g. `Completed`). */
+  outcome?: string;
+  /**
+   * [a generated error for Failed/Canceled/Cancelled] The monitor's `error`. `null` leaves it out; a string is sent
+   * verbatim (a malformed error). Also sent with a custom outcome if given explicitly.
+   */
+  error?: ArmError | string | null;
+  /** [`400`] `location` pattern: how a failed/canceled outcome is answered: an HTTP status with `{ error }`, or `'provisioning-state'` = `200` with `provisioningState: <outcome>`. */
+  locationFailure?: number | 'provisioning-state';
+  /** [`{ id, name, type?, properties: {} }` for PUT/PATCH (or the request body), none for POST] The final resource / POST result. */
+  resource?: Record<string, unknown>;
+  /** [`'properties'`] Where `provisioningState` sits in resource bodies: `properties.provisioningState` or top-level. */
+  provisioningStateAt?: 'properties' | 'root';
+  /** [`true`] Copy the initial request's `api-version` into the polling URLs. */
+  keepApiVersion?: boolean;
+  /** [`false`] Write polling URLs as paths (`/subscriptions/…`) instead of absolute URLs. */
+  relativeUrls?: boolean;
+  /** [`[]`] Faults, each on chosen requests of the operation. */
+  faults?: readonly Fault[];
+}
+
+/** Options of {@link startSimulator}. */
+export interface SimulatorOptions {
+  /** [`0` = any free port] Port of the main listener. */
+  port?: number;
+  /** [`0`] Port of the second listener (another origin). */
+  otherOriginPort?: number;
+  /** [`'127.0.0.1'`] Loopback only: `127.0.0.1`, `::1` or `localhost`; anything else is refused. */
+  host?: string;
+  /** Scripts by path (`/subscriptions/…`) or by method and path (`'DELETE /subscriptions/…'`), as with `define`. */
+  scenarios?: Record<string, OperationScript>;
+  /** [`{}`] Script for paths with no script; `sim-*` query parameters of the initial request override it. */
+  defaults?: OperationScript;
+  /** [`10000`] The request log keeps this many most recent entries (a CLI may run for days). */
+  maxRecordedRequests?: number;
+}
+
+/** What a recorded request was, as far as the simulator knows. */
+export type RequestKind = 'initial' | 'poll' | 'final' | 'other';
+
+/** One request as the simulator saw it. Header *names* only: values may carry bearer tokens. */
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path and query, as sent. */
+  readonly url: string;
+  /** Milliseconds since the simulator started. */
+  readonly time: number;
+  /** Lower-case header names, in arrival order; test `headerNames.includes('authorization')` to see if a credential was sent. */
+  readonly headerNames: readonly string[];
+  readonly operationId?: string;
+  readonly kind: RequestKind;
+  /** Which listener received it: the main origin or `otherOriginUrl`. */
+  readonly listener: 'main' | 'other-origin';
+  /** The response status, once answered; stays unset when the connection was reset. */
+  readonly status?: number;
+  /** The fault applied to this request, if any. */
+  readonly fault?: FaultKind;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** `http://127.0.0.1:PORT` of the main listener. */
+  readonly url: string;
+  /** `http://127.0.0.1:OTHER_PORT`: the same simulator under another origin. */
+  readonly otherOriginUrl: string;
+  /** Live log of every request, oldest first. */
+  readonly requests: readonly RecordedRequest[];
+  /** Registers (or replaces) the script for a path, or for `'METHOD /path'`. Throws a `TypeError` on an invalid script. */
+  define(path: string, script: OperationScript): void;
+  /** Forgets recorded requests, operations, resources and fault counters; scripts stay. */
+  reset(): void;
+  /** Stops both listeners, destroys open sockets and clears every timer. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,117 @@
+import { request } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/testing/index';
+import { API, VM, send, sleep } from './helpers';
+
+function countResources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of process.getActiveResourcesInfo()) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
+}
+
+/** Waits (bounded) until `check` holds; returns whether it did. */
+async function eventually(check: () => boolean, { tries = 50, gapMs = 10 } = {}): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    if (check()) return true;
+    await sleep(gapMs);
+  }
+  return check();
+}
+
+/** A GET over a raw keep-alive socket that the client never closes itself. */
+function keepAliveGet(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { connection: 'keep-alive' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('lifecycle', () => {
+  it('listens on 127.0.0.1 with two origins on distinct ports', async () => {
+    const sim = await startSimulator({ host: 'localhost' });
+    try {
+      const main = new URL(sim.url);
+      const other = new URL(sim.otherOriginUrl);
+      expect(main.hostname).toBe('127.0.0.1');
+      expect(other.hostname).toBe('127.0.0.1');
+      expect(main.port).not.toBe(other.port);
+      expect(sim.url).toBe(main.origin);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('close() stops both listeners, drops keep-alive sockets and clears pending timers: no handle is left', async () => {
+    const before = countResources();
+    const sim = await startSimulator();
+    sim.define(`${VM}/start`, { polls: 5, faults: [{ on: 'poll', nth: 1, kind: 'slow', delayMs: 5000 }] });
+    const initial = await send(`${sim.url}${VM}/start?${API}`, { method: 'POST' });
+    expect(await keepAliveGet(`${sim.url}/`)).toBe(200);
+    expect(await keepAliveGet(`${sim.otherOriginUrl}/`)).toBe(200);
+    const pending = fetch(initial.headers.get('azure-asyncoperation') as string).then(
+      (res) => res.status,
+      () => 'dropped',
+    );
+    const during = countResources();
+    expect(during.TCPServerWrap ?? 0).toBe((before.TCPServerWrap ?? 0) + 2);
+    await eventually(() => sim.requests.length === 4);
+    expect((countResources().Timeout ?? 0)).toBeGreaterThan(before.Timeout ?? 0);
+
+    const closing = sim.close();
+    expect(sim.close()).toBe(closing);
+    await closing;
+    // Both listeners are released by the time close() resolves; client-side sockets may take a moment longer.
+    expect(countResources().TCPServerWrap ?? 0).toBe(before.TCPServerWrap ?? 0);
+    expect(await pending).toBe('dropped');
+    const settled = await eventually(() => {
+      const after = countResources();
+      return (
+        (after.TCPServerWrap ?? 0) === (before.TCPServerWrap ?? 0) &&
+        (after.TCPSocketWrap ?? 0) <= (before.TCPSocketWrap ?? 0) &&
+        (after.Timeout ?? 0) <= (before.Timeout ?? 0)
+      );
+    });
+    expect(settled, JSON.stringify({ before, after: countResources() })).toBe(true);
+    await expect(fetch(`${sim.url}/`)).rejects.toThrow();
+  });
+
+  it('refuses a non-loopback host and invalid options with precise TypeErrors', async () => {
+    await expect(startSimulator({ host: '0.0.0.0' })).rejects.toThrow(/loopback/);
+    await expect(startSimulator({ port: -1 })).rejects.toThrow(/options\.port must be an integer 0–65535/);
+    await expect(startSimulator({ maxRecordedRequests: 0 })).rejects.toThrow(/maxRecordedRequests/);
+    await expect(startSimulator({ defaults: { pattern: 'nope' as never } })).rejects.toThrow(/options\.defaults\.pattern/);
+    await expect(startSimulator({ scenarios: { [VM]: { polls: 0 } } })).rejects.toThrow(/polls must be an integer >= 1/);
+  });
+
+  it('two simulators are independent', async () => {
+    const [a, b] = await Promise.all([startSimulator(), startSimulator()]);
+    try {
+      a.define(VM, { pattern: 'sync' });
+      expect((await send(`${a.url}${VM}`, { method: 'PUT' })).status).toBe(200);
+      expect((await send(`${b.url}${VM}`)).status).toBe(404);
+      expect([a.requests.length, b.requests.length]).toEqual([1, 1]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('answers other methods with 405 and an ARM error, and survives a client that hangs up', async () => {
+    const sim = await startSimulator();
+    try {
+      const answer = await send(`${sim.url}${VM}`, { method: 'PURGE' });
+      expect(answer.status).toBe(405);
+      expect(answer.json).toMatchObject({ error: { code: 'MethodNotAllowed' } });
+      const aborted = new AbortController();
+      const pending = fetch(`${sim.url}${VM}?sim-duration=10`, { method: 'PUT', body: 'x'.repeat(10), signal: aborted.signal }).catch(() => 'aborted');
+      aborted.abort();
+      await pending;
+      expect((await send(`${sim.url}/`)).status).toBe(200);
+    } finally {
+      await sim.close();
+    }
+  });
+});
