@@ -9,7 +9,7 @@ const entries = {
 
 // Peers, the runtime dependency and Node built-ins stay outside the bundle.
 const external = (id) =>
-  /^(rxjs|io-ts|fp-ts|cross-fetch)(\/|$)/.test(id) || id.startsWith('node:');
+  /^(rxjs|io-ts|fp-ts|cross-fetch|rx-lro)(\/|$)/.test(id) || id.startsWith('node:');
 
 export default [
   {
@@ -20,6 +20,13 @@ export default [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
     ],
+  },
+  // The command-line tools use the package through its public entry points, like any user.
+  {
+    input: { cli: 'src/cli/main.ts' },
+    external,
+    plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', sourcemap: true },
   },
   {
     input: entries,

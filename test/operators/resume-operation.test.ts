@@ -29,7 +29,7 @@ const patterns: Record<string, { method: LroMethod; url: string; server: Server 
   'location (DELETE)': {
     method: 'DELETE',
     url: `${ARM}/c?api-version=1`,
-    server: (method, _url, now) =>
+    server: (method, _url, now): ReturnType<Server> =>
       method === 'DELETE' ? { status: 202, headers: { location: `${ARM}/results/c?api-version=1`, 'retry-after': '3' } }
       : now < DONE_AT ? { status: 202, headers: { 'retry-after': '3' } } : { status: 204 },
   },
