@@ -120,6 +120,9 @@ function parseArgs(argv: readonly string[]): WatchArgs {
   if (args.method === undefined && args.pollUrl === undefined) throw new UsageError('give a polling URL, or --method and --url');
   if (args.body !== undefined && args.method === undefined) throw new UsageError('--body goes with --method/--url');
   if (args.location && args.pollUrl === undefined) throw new UsageError('--location describes a polling URL');
+  for (const [name, url] of [['the polling URL', args.pollUrl], ['--url', args.url]] as const) {
+    if (url !== undefined && !/^https?:\/\/\S+$/i.test(url)) throw new UsageError(`${name} must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
+  }
   return args;
 }
 
