@@ -261,9 +261,8 @@ function pollStatusMonitor<T>(
   }
   // R8: a status monitor may move; relative URLs resolve against the monitor's own URL.
   const moved = pollingHeader(response.headers, pollUrl);
+  // Progress the service stops reporting keeps its last known value.
   let next: TrackState = { ...state, status, ...readProgress(response.body) };
-  if (next.percentComplete === undefined) delete next.percentComplete;
-  if (next.operation === undefined) delete next.operation;
   if (moved && !(moved instanceof ProtocolError) && moved.mode === 'status' && moved.url !== pollUrl) {
     next = withToken(next, { pollUrl: withApiVersion(moved.url, state.token.apiVersion) });
   }
