@@ -23,10 +23,48 @@ export interface FetchResponseLike {
 export interface FetchClientOptions {
   /** Bodies larger than this are a `ProtocolError` (PROTOCOL F2). Default: 4 MiB. */
   maxBodyBytes?: number;
+  /**
+   * How long a Node stream body (node-fetch's, which cross-fetch uses in Node) may stay silent before
+   * it is taken as cut: node-fetch never reports a connection closed in the middle of a body with a
+   * `Content-Length`, so without this the read would wait forever. The cut is a `NetworkError`,
+   * retried like any other (PROTOCOL F1). WHATWG bodies (browsers, the global `fetch` of Node) report
+   * a cut themselves and are not timed. Default: 2000 ms.
+   */
+  bodyStallMs?: number;
 }
 
 /** The default cap on a response body: far above any status monitor, far below a memory problem. */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The default silence after which a Node stream body is taken as cut (see `bodyStallMs`). */
+export const DEFAULT_BODY_STALL_MS = 2000;
+
+// Reads a Node stream body chunk by chunk; a silence longer than `stallMs` ends the read with an error.
+async function readNodeStream(
+  body: AsyncIterable<Uint8Array | string> & { destroy?: (error?: Error) => void },
+  stallMs: number,
+  add: (chunk: Uint8Array | string) => void,
+): Promise<void> {
+  const iterator = body[Symbol.asyncIterator]();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    for (;;) {
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the body stopped arriving for ${stallMs} ms (the connection was probably cut)`)), stallMs);
+      });
+      const step = await Promise.race([iterator.next(), stalled]);
+      clearTimeout(timer);
+      if (step.done) return;
+      add(step.value);
+    }
+  } catch (error) {
+    clearTimeout(timer);
+    // Releases the socket and the stream; errors of the stream itself are ours to report, not its.
+    if (typeof body.destroy === 'function') body.destroy();
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
+    throw error;
+  }
+}
 
 function tooLarge(limit: number): ProtocolError {
   return new ProtocolError(`The response body is larger than ${limit} bytes`, 'F2');
@@ -34,7 +72,7 @@ function tooLarge(limit: number): ProtocolError {
 
 // Reads a body without ever holding more than the cap: a WHATWG stream (browsers, undici) or a
 // Node stream (node-fetch, which cross-fetch uses in Node); other bodies fall back to `text()`.
-async function readCapped(response: FetchResponseLike, limit: number): Promise<string> {
+async function readCapped(response: FetchResponseLike, limit: number, stallMs: number): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > limit) throw tooLarge(limit);
   const body = response.body as
@@ -63,11 +101,19 @@ async function readCapped(response: FetchResponseLike, limit: number): Promise<s
       throw error;
     }
   } else if (body && typeof body[Symbol.asyncIterator] === 'function') {
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>) add(chunk);
+    await readNodeStream(body as AsyncIterable<Uint8Array | string>, stallMs, add);
   } else {
     add(await response.text());
   }
   return text + decoder.decode();
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`rx-lro: fetchHttpClient option ${name} must be a positive finite number, got ${String(value)}`);
+  }
+  return value;
 }
 
 function describeFailure(error: unknown): string {
@@ -88,7 +134,9 @@ function describeFailure(error: unknown): string {
  * trackOperation(request, { http: fetchHttpClient(globalThis.fetch) })
  */
 export function fetchHttpClient(fetchImpl: FetchLike = crossFetch as unknown as FetchLike, options: FetchClientOptions = {}): HttpClient {
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limit = positive('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
+  const stallMs = positive('bodyStallMs', options.bodyStallMs, DEFAULT_BODY_STALL_MS);
+  if (typeof fetchImpl !== 'function') throw new TypeError(`rx-lro: fetchHttpClient expects a fetch function, got ${typeof fetchImpl}`);
   return (request) =>
     new Observable<HttpResponse>((subscriber) => {
       const controller = new AbortController();
@@ -107,7 +155,7 @@ export function fetchHttpClient(fetchImpl: FetchLike = crossFetch as unknown as 
           (response) => {
             status = response.status;
             headers = normalizeHeaders(response.headers);
-            return readCapped(response, limit);
+            return readCapped(response, limit, stallMs);
           },
           (error: unknown) => {
             throw new NetworkError(request.method, request.url, describeFailure(error));

@@ -191,6 +191,11 @@ export function startOperation<T>(
 
   const header = pollingHeader(response.headers, url);
   if (header instanceof ProtocolError) return fail(base, header);
+  // Without a polling header the body is the resource (or the result): it must be JSON.
+  if (!header && status !== 202 && method !== 'DELETE') {
+    const broken = notJson<T>(base, response, `The body of the ${status} answer to ${method}`);
+    if (broken) return broken;
+  }
   const locationUrl = resolveUrl(response.headers['location'], url);
   if (header) {
     const patch: Partial<ResumeToken> = { mode: header.mode, pollUrl: withApiVersion(header.url, apiVersion) };
@@ -212,9 +217,17 @@ export function startOperation<T>(
   return succeeded(base, response, body, settings);
 }
 
+// R14: a DELETE whose poll answers 404 has nothing left to delete: succeeded, or an HttpError on request.
 function deleteGone<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>): Step<T> | undefined {
-  if (response.status !== 404 || state.token.method !== 'DELETE' || settings.deleteNotFound !== 'succeeded') return undefined;
+  if (response.status !== 404 || state.token.method !== 'DELETE') return undefined;
+  if (settings.deleteNotFound === 'error') return httpError(state, response, state.token.pollUrl ?? state.token.url);
   return succeeded({ ...state, status: 'Succeeded' }, response, undefined, settings);
+}
+
+// F2: a 2xx body that should be JSON (a result or a resource) but is not.
+function notJson<T>(state: TrackState, response: HttpResponse, what: string): Step<T> | undefined {
+  if (response.rawBody === undefined) return undefined;
+  return fail(state, new ProtocolError(`${what} is not JSON`, 'F2', response.rawBody));
 }
 
 /** The final result of a status monitor that reports it in its own body (data plane `result`, ARM `properties`). */
@@ -295,6 +308,9 @@ function pollLocation<T>(
     if (moved !== undefined && moved !== pollUrl) next = withToken(next, { pollUrl: withApiVersion(moved, state.token.apiVersion) });
     return running(next, response, settings, nowMs);
   }
+  // A DELETE has no result, so only other methods need the body.
+  const broken = state.token.method === 'DELETE' ? undefined : notJson<T>(state, response, `The body of the ${code} answer to the Location poll`);
+  if (broken) return broken;
   const ps = provisioningState(response.body);
   const terminal = ps === undefined ? undefined : classifyStatus(ps, settings.statuses);
   if (terminal === 'failed' || terminal === 'canceled') return ended({ ...state, status: ps! }, terminal, response);
@@ -316,6 +332,10 @@ function pollResource<T>(
 ): Step<T> {
   const code = response.status;
   if (code < 200 || code > 299) return httpError(state, response, state.token.pollUrl!);
+  if (code !== 202) {
+    const broken = notJson<T>(state, response, `The resource polled for its provisioningState (${code})`);
+    if (broken) return broken;
+  }
   const ps = provisioningState(response.body);
   if (code === 202 || (ps !== undefined && classifyStatus(ps, settings.statuses) === 'running')) {
     return running({ ...state, status: ps ?? 'InProgress' }, response, settings, nowMs);
@@ -348,5 +368,5 @@ export function pollResponse<T>(
 /** The step after the final GET (PROTOCOL X1–X4, X7): the result, or the error that hides it. */
 export function finalResponse<T>(state: TrackState, response: HttpResponse, url: string, settings: ProtocolSettings<T>): Step<T> {
   if (response.status < 200 || response.status > 299) return httpError(state, response, url);
-  return succeeded(state, response, response.body, settings);
+  return notJson<T>(state, response, `The final result (${response.status} from the final GET)`) ?? succeeded(state, response, response.body, settings);
 }

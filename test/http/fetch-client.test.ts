@@ -31,6 +31,10 @@ beforeAll(async () => {
       // No content-length: the cap must hold while streaming.
       for (let i = 0; i < 10; i++) res.write(`${i === 0 ? '{"pad":"' : ''}${'y'.repeat(1000)}`);
       res.end('"}');
+    } else if (path === '/cut') {
+      // Half of the declared body, then the connection is dropped.
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+      res.write('{"status":"Running","pad":"', () => res.destroy());
     } else if (path === '/reset') {
       req.socket.destroy();
     } else if (path === '/echo') {
@@ -98,6 +102,12 @@ for (const [name, http] of clients) {
       expect(error).toBeInstanceOf(NetworkError);
       expect((error as NetworkError).url).toBe(`${base}/reset`);
     });
+    it('F2 a body cut short of its Content-Length is a NetworkError, not a hang', async () => {
+      const quick = name.startsWith('cross') ? fetchHttpClient(undefined, { bodyStallMs: 100 }) : fetchHttpClient(globalThis.fetch as unknown as FetchLike, { bodyStallMs: 100 });
+      const error = await firstValueFrom(quick({ method: 'GET', url: `${base}/cut`, headers: {} })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NetworkError);
+      expect((error as NetworkError).url).toBe(`${base}/cut`);
+    });
     it('a refused connection is a NetworkError', async () => {
       const error = await firstValueFrom(http({ method: 'GET', url: 'http://127.0.0.1:1/nothing', headers: {} })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NetworkError);
@@ -118,6 +128,12 @@ describe('F3 every request has its own AbortController', () => {
     };
     return { calls, fetch };
   }
+
+  it('rejects bad options with a TypeError naming them', () => {
+    expect(() => fetchHttpClient(undefined, { bodyStallMs: 0 })).toThrow(/bodyStallMs must be a positive finite number, got 0/);
+    expect(() => fetchHttpClient(undefined, { maxBodyBytes: Number.NaN })).toThrow(TypeError);
+    expect(() => fetchHttpClient('fetch' as unknown as FetchLike)).toThrow(/expects a fetch function, got string/);
+  });
 
   it('F3 unsubscribing aborts the request in flight', async () => {
     const { calls, fetch } = recordingFetch();
