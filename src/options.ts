@@ -41,6 +41,12 @@ export interface PollOptions<T = unknown> {
   result?: ResultDecoder<T>;
   /** Where the final result is read from (X5). Default: by method, as PROTOCOL X1–X4 say. */
   finalStateVia?: FinalStateVia;
+  /**
+   * The `api-version` of every URL the service gives (polling, `Location`, `resourceLocation`),
+   * replacing the one the service wrote there (PROTOCOL R15). Default: the initial request's, added
+   * only where a URL has none.
+   */
+  apiVersion?: string;
   /** The wait between polls when the service sends no `Retry-After`: ms, or a policy. Default: 1 s doubling to 30 s. */
   delay?: number | DelayPolicy;
   /** Whether a `Retry-After` from the service wins over `delay`. Default: `'honor'`. */
@@ -87,6 +93,13 @@ export interface ResolvedOptions<T> {
 
 const METHODS: readonly string[] = ['PUT', 'PATCH', 'POST', 'DELETE'];
 const FINAL_STATES: readonly string[] = ['azure-async-operation', 'operation-location', 'location', 'original-uri'];
+
+// Every option name: a misspelt one is a TypeError rather than a silently ignored setting.
+const OPTION_NAMES: readonly string[] = [
+  'fetch', 'http', 'headers', 'authorize', 'allowedOrigins', 'rewriteUrl', 'result', 'finalStateVia', 'apiVersion',
+  'delay', 'retryAfter', 'minDelayMs', 'maxDelayMs', 'timeoutMs', 'requestTimeoutMs', 'retry', 'terminalStates',
+  'deleteNotFound', 'method', 'scheduler', 'maxBodyBytes', 'random',
+];
 
 function show(value: unknown): string {
   if (typeof value === 'function') return 'a function';
@@ -185,6 +198,12 @@ export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOp
     throw new TypeError(`rx-lro: options must be an object, got ${show(input)}`);
   }
   const options = (input ?? {}) as Record<string, unknown>;
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.includes(name)) {
+      const near = OPTION_NAMES.find((known) => known.toLowerCase() === name.toLowerCase());
+      throw new TypeError(`rx-lro: unknown option ${JSON.stringify(name)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`);
+    }
+  }
   const delayOption = options['delay'];
   let delay: DelayPolicy = defaultDelay;
   if (typeof delayOption === 'number') delay = constantDelay(duration(options, 'delay')!);
@@ -217,6 +236,13 @@ export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOp
   };
   const finalStateVia = oneOf<FinalStateVia>(options, 'finalStateVia', FINAL_STATES);
   if (finalStateVia !== undefined) settings.finalStateVia = finalStateVia;
+  const apiVersion = options['apiVersion'];
+  if (apiVersion !== undefined) {
+    if (typeof apiVersion !== 'string' || !/^[\w.-]+$/.test(apiVersion)) {
+      throw invalid('apiVersion', 'a non-empty api-version such as "2024-01-01"', apiVersion);
+    }
+    settings.apiVersion = apiVersion;
+  }
   if (result !== undefined) settings.result = result as ResultDecoder<T>;
 
   const resolved: ResolvedOptions<T> = {

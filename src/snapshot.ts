@@ -48,6 +48,8 @@ export interface ResumeToken {
   locationUrl?: string;
   /** The initial request's `api-version`, added to polling URLs that lack one (PROTOCOL R15). */
   apiVersion?: string;
+  /** Set when the caller gave `options.apiVersion`: it replaces the service's own (PROTOCOL R15). */
+  replaceApiVersion?: boolean;
   finalStateVia?: FinalStateVia;
 }
 

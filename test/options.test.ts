@@ -31,6 +31,9 @@ describe('options are validated eagerly with precise TypeErrors', () => {
     ['scheduler', { now: 1 }, 'options.scheduler must be an RxJS scheduler'],
     ['method', 'GET', "options.method must be one of 'PUT', 'PATCH', 'POST', 'DELETE'"],
     ['maxBodyBytes', 0, 'options.maxBodyBytes must be a finite number > 0'],
+    ['apiVersion', 5, 'options.apiVersion must be a non-empty api-version'],
+    ['finalStateVIA', 'location', 'unknown option "finalStateVIA" (did you mean "finalStateVia"?)'],
+    ['pollInterval', 1000, 'unknown option "pollInterval"'],
   ];
   for (const [name, value, message] of bad) {
     it(`${name} = ${JSON.stringify(value)} is refused at call time`, () => {
@@ -52,6 +55,7 @@ describe('options are validated eagerly with precise TypeErrors', () => {
         allowedOrigins: ['https://example.com/any/path'],
         rewriteUrl: (u) => u,
         finalStateVia: 'location',
+        apiVersion: '2024-01-01',
         delay: 500,
         retryAfter: 'ignore',
         minDelayMs: 10,

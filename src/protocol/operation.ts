@@ -19,6 +19,8 @@ import { apiVersionOf, resolveUrl, withApiVersion } from './url';
 export interface ProtocolSettings<T> extends DelaySettings {
   statuses: StatusTable;
   finalStateVia?: FinalStateVia;
+  /** The caller's `api-version` for every URL the service gives, replacing the service's own (R15). */
+  apiVersion?: string;
   result?: ResultDecoder<T>;
   /** What a `404` while polling a DELETE means (PROTOCOL R14). */
   deleteNotFound: 'succeeded' | 'error';
@@ -124,6 +126,11 @@ function withToken(state: TrackState, patch: Partial<ResumeToken>): TrackState {
   return { ...state, token: { ...state.token, ...patch } };
 }
 
+// R15: the api-version a URL from the service is fetched with.
+function versioned(url: string, token: ResumeToken): string {
+  return withApiVersion(url, token.apiVersion, token.replaceApiVersion === true);
+}
+
 type PollingHeader = { mode: 'status' | 'location'; url: string };
 
 /**
@@ -169,8 +176,9 @@ export function startOperation<T>(
 ): Step<T> {
   const { method, url } = request;
   const token: ResumeToken = { v: 1, method, url, mode: 'none' };
-  const apiVersion = apiVersionOf(url);
+  const apiVersion = settings.apiVersion ?? apiVersionOf(url);
   if (apiVersion !== undefined) token.apiVersion = apiVersion;
+  if (settings.apiVersion !== undefined) token.replaceApiVersion = true;
   if (settings.finalStateVia !== undefined) token.finalStateVia = settings.finalStateVia;
   const status = response.status;
   const body = response.body;
@@ -198,8 +206,8 @@ export function startOperation<T>(
   }
   const locationUrl = resolveUrl(response.headers['location'], url);
   if (header) {
-    const patch: Partial<ResumeToken> = { mode: header.mode, pollUrl: withApiVersion(header.url, apiVersion) };
-    if (locationUrl !== undefined) patch.locationUrl = withApiVersion(locationUrl, apiVersion);
+    const patch: Partial<ResumeToken> = { mode: header.mode, pollUrl: versioned(header.url, token) };
+    if (locationUrl !== undefined) patch.locationUrl = versioned(locationUrl, token);
     return running(withToken({ ...base, status: ps ?? 'Accepted' }, patch), response, settings, nowMs);
   }
   // R4: a PUT/PATCH still provisioning, or accepted with nothing else to follow: poll the resource.
@@ -241,7 +249,7 @@ function monitorResult(body: unknown): unknown {
  * a URL to GET, or a value already in hand.
  */
 function finalPlan(state: TrackState, body: unknown): { url: string } | { value: unknown } {
-  const { method, url, locationUrl, finalStateVia, apiVersion, pollUrl } = state.token;
+  const { method, url, locationUrl, finalStateVia, pollUrl } = state.token;
   if (finalStateVia === 'azure-async-operation' || finalStateVia === 'operation-location') {
     return { value: monitorResult(body) };
   }
@@ -250,7 +258,7 @@ function finalPlan(state: TrackState, body: unknown): { url: string } | { value:
   if (finalStateVia === 'location' && locationUrl !== undefined) return { url: locationUrl };
   const resourceLocation = asRecord(body)?.['resourceLocation'];
   const resolved = typeof resourceLocation === 'string' ? resolveUrl(resourceLocation, pollUrl ?? url) : undefined;
-  if (resolved !== undefined) return { url: withApiVersion(resolved, apiVersion) };
+  if (resolved !== undefined) return { url: versioned(resolved, state.token) };
   if (method === 'PUT' || method === 'PATCH') return { url };
   return locationUrl !== undefined ? { url: locationUrl } : { value: monitorResult(body) };
 }
@@ -277,7 +285,7 @@ function pollStatusMonitor<T>(
   // Progress the service stops reporting keeps its last known value.
   let next: TrackState = { ...state, status, ...readProgress(response.body) };
   if (moved && !(moved instanceof ProtocolError) && moved.mode === 'status' && moved.url !== pollUrl) {
-    next = withToken(next, { pollUrl: withApiVersion(moved.url, state.token.apiVersion) });
+    next = withToken(next, { pollUrl: versioned(moved.url, state.token) });
   }
   const operationState = classifyStatus(status, settings.statuses);
   if (operationState === 'running') return running(next, response, settings, nowMs);
@@ -305,7 +313,7 @@ function pollLocation<T>(
   if (code === 202) {
     const moved = resolveUrl(response.headers['location'], pollUrl);
     let next: TrackState = { ...state, status: statusOf(response.body) ?? 'InProgress' };
-    if (moved !== undefined && moved !== pollUrl) next = withToken(next, { pollUrl: withApiVersion(moved, state.token.apiVersion) });
+    if (moved !== undefined && moved !== pollUrl) next = withToken(next, { pollUrl: versioned(moved, state.token) });
     return running(next, response, settings, nowMs);
   }
   // A DELETE has no result, so only other methods need the body.

@@ -14,6 +14,7 @@ const ResumeTokenCodec = t.intersection([
     pollUrl: t.string,
     locationUrl: t.string,
     apiVersion: t.string,
+    replaceApiVersion: t.boolean,
     finalStateVia: t.keyof({ 'azure-async-operation': null, 'operation-location': null, location: null, 'original-uri': null }),
   }),
 ]);

@@ -28,14 +28,25 @@ export function apiVersionOf(url: string): string | undefined {
 }
 
 /**
- * Adds `api-version` to a URL that has none (PROTOCOL R15); an existing one is kept. The URL's own
- * text is kept as it is (no re-encoding of its other parameters).
+ * Adds `api-version` to a URL that has none (PROTOCOL R15); an existing one is kept, unless
+ * `replace` asks for it to be replaced. The URL's own text is kept as it is (no re-encoding of its
+ * other parameters).
  */
-export function withApiVersion(url: string, apiVersion: string | undefined): string {
-  if (apiVersion === undefined || apiVersionOf(url) !== undefined) return url;
+export function withApiVersion(url: string, apiVersion: string | undefined, replace = false): string {
+  if (apiVersion === undefined) return url;
+  const existing = apiVersionOf(url);
+  if (existing !== undefined && (!replace || existing === apiVersion)) return url;
   const hash = url.indexOf('#');
-  const head = hash < 0 ? url : url.slice(0, hash);
+  let head = hash < 0 ? url : url.slice(0, hash);
   const tail = hash < 0 ? '' : url.slice(hash);
+  if (existing !== undefined) {
+    const query = head.indexOf('?');
+    const kept = head
+      .slice(query + 1)
+      .split('&')
+      .filter((pair) => pair !== '' && !/^api-version(=|$)/i.test(pair));
+    head = kept.length > 0 ? `${head.slice(0, query)}?${kept.join('&')}` : head.slice(0, query);
+  }
   const separator = !head.includes('?') ? '?' : head.endsWith('?') || head.endsWith('&') ? '' : '&';
   return `${head}${separator}api-version=${encodeURIComponent(apiVersion)}${tail}`;
 }

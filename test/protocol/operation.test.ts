@@ -244,6 +244,21 @@ describe('R15 api-version', () => {
     const step = start('POST', res(202, { 'Azure-AsyncOperation': `${ARM}/ops/1?api-version=2016-03-30` }));
     expect(step.state.token.pollUrl).toBe(`${ARM}/ops/1?api-version=2016-03-30`);
   });
+  it('R15 the caller asks: options.apiVersion replaces the service’s on polling, Location and resourceLocation URLs', () => {
+    const opts = { apiVersion: '2025-05-01' };
+    const step = start('POST', res(202, { 'Azure-AsyncOperation': `${ARM}/ops/1?x=1&api-version=2016-03-30#f`, Location: `${ARM}/results/1` }), opts);
+    expect(step.state.token.pollUrl).toBe(`${ARM}/ops/1?x=1&api-version=2025-05-01#f`);
+    expect(step.state.token.locationUrl).toBe(`${ARM}/results/1?api-version=2025-05-01`);
+    expect(step.state.token).toMatchObject({ apiVersion: '2025-05-01', replaceApiVersion: true });
+    const moved = poll(step, res(200, { 'Azure-AsyncOperation': `${ARM}/ops/2?api-version=2016-03-30` }, { status: 'Running' }), opts);
+    expect(moved.state.token.pollUrl).toBe(`${ARM}/ops/2?api-version=2025-05-01`);
+    const done = poll(moved, res(200, {}, { status: 'Succeeded', resourceLocation: `${ARM}/things/1?api-version=2016-03-30` }), opts);
+    expect(done.next).toEqual({ kind: 'final', url: `${ARM}/things/1?api-version=2025-05-01` });
+  });
+  it('R15 options.apiVersion is validated', () => {
+    expect(() => resolveOptions({ apiVersion: '' })).toThrow(/options.apiVersion must be a non-empty api-version/);
+    expect(() => resolveOptions({ apiVersion: 'a b' as string })).toThrow(TypeError);
+  });
   it('R15 nothing is added when the initial request had none', () => {
     const step = start('POST', res(202, { 'Azure-AsyncOperation': `${ARM}/ops/1` }), {}, `${ARM}/vm/start`);
     expect(step.state.token.pollUrl).toBe(`${ARM}/ops/1`);
