@@ -1,8 +1,10 @@
-import { Observable, Subscription, from, switchMap, throwError, timeout } from 'rxjs';
+import { Observable, Subscription, from, switchMap, tap, throwError, timeout } from 'rxjs';
 import { NetworkError, TimeoutError, isLroError } from './errors';
 import { guardUrl, type UrlPolicy } from './http/guard';
 import type { ResolvedOptions } from './options';
 import { retryDelayMs } from './protocol/delay';
+import { retryAfterMs } from './protocol/retry-after';
+import { originOf } from './protocol/url';
 import type { HttpRequest, HttpResponse } from './protocol/http-response';
 import { finalResponse, pollResponse, startOperation, type Step, type TrackState } from './protocol/operation';
 import type { LroMethod, OperationSnapshot, ResumeToken } from './snapshot';
@@ -53,12 +55,25 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
         response$ = options.http(request);
       }
       const limit = options.requestTimeoutMs;
-      if (limit === undefined) return response$;
-      return response$.pipe(
-        timeout({
-          first: limit,
-          scheduler,
-          with: () => throwError(() => new NetworkError(request.method, request.url, `no response within ${limit} ms`)),
+      // The per-request deadline starts when the request is sent, not while it waits in a limiter.
+      if (limit !== undefined) {
+        response$ = response$.pipe(
+          timeout({
+            first: limit,
+            scheduler,
+            with: () => throwError(() => new NetworkError(request.method, request.url, `no response within ${limit} ms`)),
+          }),
+        );
+      }
+      const limiter = options.limiter;
+      if (!limiter) return response$;
+      const origin = originOf(request.url) ?? request.url;
+      return limiter.run(origin, response$).pipe(
+        tap((response) => {
+          // A 429 with Retry-After holds every tracker of this origin that shares the limiter.
+          if (response.status !== 429) return;
+          const wait = retryAfterMs(response.headers, scheduler.now());
+          if (wait !== undefined) limiter.pause(origin, Math.min(wait, settings.maxDelayMs));
         }),
       );
     };

@@ -3,7 +3,9 @@ export { pollOperation } from './operators/poll-operation';
 export { trackOperation } from './operators/track-operation';
 export { resumeOperation } from './operators/resume-operation';
 export { finalResult } from './operators/final-result';
-export { fetchHttpClient, DEFAULT_MAX_BODY_BYTES } from './http/fetch-client';
+export { fetchHttpClient, DEFAULT_MAX_BODY_BYTES, DEFAULT_BODY_STALL_MS } from './http/fetch-client';
+export { createRequestLimiter } from './limiter';
+export type { RequestLimiter, RequestLimiterOptions, LimiterOriginState } from './limiter';
 export { exponentialBackoff, constantDelay, defaultDelay } from './protocol/delay';
 export { retryAfterMs } from './protocol/retry-after';
 export {

@@ -1,6 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { fetchHttpClient, type FetchLike } from './http/fetch-client';
 import type { HttpClient } from './http/http-client';
+import type { RequestLimiter } from './limiter';
 import type { ResultDecoder } from './protocol/decode';
 import { constantDelay, defaultDelay, type DelayPolicy } from './protocol/delay';
 import type { ProtocolSettings } from './protocol/operation';
@@ -73,6 +74,12 @@ export interface PollOptions<T = unknown> {
   maxBodyBytes?: number;
   /** The random source of retry jitter, in [0, 1). Default: `Math.random`. */
   random?: () => number;
+  /**
+   * A limiter shared by many trackers (`createRequestLimiter`): requests to one origin stay under
+   * its concurrency cap and rate, and a `429` with `Retry-After` pauses every tracker of that origin.
+   * Default: none (each tracker on its own).
+   */
+  limiter?: RequestLimiter;
 }
 
 /** Options after validation, with every default filled in. */
@@ -89,6 +96,7 @@ export interface ResolvedOptions<T> {
   method?: LroMethod;
   scheduler: SchedulerLike;
   random: () => number;
+  limiter?: RequestLimiter;
 }
 
 const METHODS: readonly string[] = ['PUT', 'PATCH', 'POST', 'DELETE'];
@@ -98,7 +106,7 @@ const FINAL_STATES: readonly string[] = ['azure-async-operation', 'operation-loc
 const OPTION_NAMES: readonly string[] = [
   'fetch', 'http', 'headers', 'authorize', 'allowedOrigins', 'rewriteUrl', 'result', 'finalStateVia', 'apiVersion',
   'delay', 'retryAfter', 'minDelayMs', 'maxDelayMs', 'timeoutMs', 'requestTimeoutMs', 'retry', 'terminalStates',
-  'deleteNotFound', 'method', 'scheduler', 'maxBodyBytes', 'random',
+  'deleteNotFound', 'method', 'scheduler', 'maxBodyBytes', 'random', 'limiter',
 ];
 
 function show(value: unknown): string {
@@ -264,6 +272,14 @@ export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOp
   if (requestTimeoutMs !== undefined) resolved.requestTimeoutMs = requestTimeoutMs;
   const method = oneOf<LroMethod>(options, 'method', METHODS);
   if (method !== undefined) resolved.method = method;
+  const limiter = options['limiter'];
+  if (limiter !== undefined) {
+    const l = limiter as Partial<RequestLimiter> | null;
+    if (typeof l !== 'object' || l === null || typeof l.run !== 'function' || typeof l.pause !== 'function') {
+      throw invalid('limiter', 'a limiter from createRequestLimiter()', limiter);
+    }
+    resolved.limiter = l as RequestLimiter;
+  }
   return resolved;
 }
 
