@@ -4,7 +4,7 @@ import { guardUrl, type UrlPolicy } from './http/guard';
 import type { ResolvedOptions } from './options';
 import { retryDelayMs } from './protocol/delay';
 import { retryAfterMs } from './protocol/retry-after';
-import { originOf } from './protocol/url';
+import { originOf, resolveUrl } from './protocol/url';
 import type { HttpRequest, HttpResponse } from './protocol/http-response';
 import { finalResponse, pollResponse, startOperation, type Step, type TrackState } from './protocol/operation';
 import type { LroMethod, OperationSnapshot, ResumeToken } from './snapshot';
@@ -14,6 +14,14 @@ export type Begin =
   | { kind: 'start'; request: { method: LroMethod; url: string }; response: HttpResponse }
   | { kind: 'send'; request: HttpRequest & { method: LroMethod } }
   | { kind: 'resume'; request: { method: LroMethod; url: string }; token: ResumeToken };
+
+// A GET answered by a redirect is re-sent to its target: a handful of hops at most.
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+interface Redirect {
+  redirect: () => void;
+}
 
 function isPromiseLike<V>(value: unknown): value is PromiseLike<V> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
@@ -84,7 +92,7 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
       request: HttpRequest,
       counts: boolean,
       retryNetwork: boolean,
-      interpret: (response: HttpResponse) => Step<T>,
+      interpret: (response: HttpResponse) => Step<T> | Redirect,
       attempt = 0,
     ): void => {
       if (counts) state = { ...state!, polls: state!.polls + 1 };
@@ -102,11 +110,15 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
           next: (response) => {
             if (answered) return;
             answered = true;
-            let step: Step<T>;
+            let step: Step<T> | Redirect;
             try {
               step = interpret(response);
             } catch (error) {
               subscriber.error(error);
+              return;
+            }
+            if ('redirect' in step) {
+              step.redirect();
               return;
             }
             if (step.next.kind === 'error' && step.next.transient && retryLater(response)) return;
@@ -123,14 +135,20 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
       );
     };
 
-    const follow = (url: string, interpret: (response: HttpResponse, target: string) => Step<T>): void => {
+    const follow = (url: string, interpret: (response: HttpResponse, target: string) => Step<T>, hops = 0): void => {
       const target = guardUrl(url, policy);
       if (typeof target !== 'string') {
         subscriber.error(target);
         return;
       }
       // Polls and final GETs are reads: a network error is retried whatever the operation's method.
-      exchange({ method: 'GET', url: target, headers: pollHeaders }, true, true, (response) => interpret(response, target));
+      exchange({ method: 'GET', url: target, headers: pollHeaders }, true, true, (response) => {
+        // Redirects are followed here, not by fetch, so that each hop passes the origin rules (S1)
+        // and gets the credentials of its own origin only.
+        const moved = REDIRECTS.has(response.status) && hops < MAX_REDIRECTS ? resolveUrl(response.headers['location'], target) : undefined;
+        if (moved !== undefined) return { redirect: () => follow(moved, interpret, hops + 1) };
+        return interpret(response, target);
+      });
     };
 
     const handle = (step: Step<T>): void => {

@@ -8,7 +8,7 @@ import type { HttpClient, HttpResponse } from './http-client';
 /** The parts of `fetch` rx-lro uses; the global `fetch`, cross-fetch, undici's and node-fetch's all fit. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; redirect: 'manual' },
 ) => Promise<FetchResponseLike>;
 
 /** The parts of a fetch `Response` rx-lro reads. */
@@ -140,7 +140,9 @@ export function fetchHttpClient(fetchImpl: FetchLike = crossFetch as unknown as 
   return (request) =>
     new Observable<HttpResponse>((subscriber) => {
       const controller = new AbortController();
-      const init: Parameters<FetchLike>[1] = { method: request.method, headers: request.headers, signal: controller.signal };
+      // Redirects come back as they are: rx-lro follows them itself, through the origin rules (S1),
+      // so a redirect can never carry credentials to another origin.
+      const init: Parameters<FetchLike>[1] = { method: request.method, headers: request.headers, signal: controller.signal, redirect: 'manual' };
       if (request.body !== undefined) init.body = request.body;
       let status = 0;
       let headers: Record<string, string> = {};

@@ -306,7 +306,8 @@ function pollLocation<T>(
   if (code < 200 || code > 299) {
     const gone = deleteGone(state, response, settings);
     if (gone) return gone;
-    if (isTransientStatus(code)) return httpError(state, response, pollUrl);
+    // R13 is about error statuses: a transient one is retried, a redirect not followed is no outcome.
+    if (isTransientStatus(code) || code < 400) return httpError(state, response, pollUrl);
     // R13: an error status from a Location poll is the operation's own failure.
     return ended({ ...state, status: statusOf(response.body) ?? 'Failed' }, 'failed', response);
   }
