@@ -1,10 +1,15 @@
 const ABSOLUTE = /^https?:\/\/[^\s]*$/i;
 
+/** Longer URLs are refused: far beyond what any server accepts (8 KiB is common), short of a memory problem. */
+export const MAX_URL_LENGTH = 16 * 1024;
+
 /**
  * A polling header's value as an absolute URL, resolved against the URL of the response that
- * carried it (PROTOCOL R7); `undefined` when it is empty, unparseable or not http(s).
+ * carried it (PROTOCOL R7); `undefined` when it is empty, unparseable, not http(s), or longer than
+ * `MAX_URL_LENGTH` (S4: an absurd header is refused, not followed).
  */
 export function resolveUrl(value: string | undefined, base: string): string | undefined {
+  if (value !== undefined && value.length > MAX_URL_LENGTH) return undefined;
   const text = value?.trim();
   // Whitespace or control characters inside a URL mean a broken header, not a relative path.
   if (text === undefined || text === '' || /[\s\x00-\x1f\x7f]/.test(text)) return undefined;
