@@ -1,7 +1,7 @@
 // S1 credentials over real HTTP: the authorize hook's headers only go to trusted origins, and never into logs.
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, take } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finalResult, trackOperation, type AuthorizeHook } from '../../src/index';
+import { finalResult, resumeOperation, trackOperation, type AuthorizeHook } from '../../src/index';
 import { startSimulator, type Simulator } from '../../src/testing/index';
 import { POST_RESULT, errorOf, finish, kinds, last, putResource, requestsFor, runOp, target } from './helpers';
 
@@ -164,6 +164,27 @@ describe.concurrent('S1 credentials', () => {
     expectNoSecret(failed);
     for (const r of requestsFor(sim, t)) expect(r.headerNames).toContain('authorization');
     await finish(sim, httpFailure);
+  });
+
+  it('S1 S3 a resume token whose polling URL was moved to another origin is refused before any request, credentials or not', async () => {
+    const { authorize, calls } = recordingAuthorize();
+    const t = target(sim);
+    sim.define(t.path, { pattern: 'azure-async-operation', polls: 3 });
+    // A genuine token, taken from the first snapshot, then tampered with: its monitor now points elsewhere.
+    const first = await lastValueFrom(trackOperation({ method: 'PUT', url: t.url, body: {} }, { delay: 10, authorize }).pipe(take(1)));
+    const token = { ...first.resumeToken, pollUrl: first.resumeToken.pollUrl!.replace(sim.url, sim.otherOriginUrl) };
+    const before = sim.requests.filter((r) => r.listener === 'other-origin').length;
+    const error = await lastValueFrom(resumeOperation(token, { delay: 10, authorize })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'SecurityError', code: 'security' });
+    expect(sim.requests.filter((r) => r.listener === 'other-origin').length).toBe(before);
+    expect(calls.some((c) => c.url.startsWith(sim.otherOriginUrl))).toBe(false);
+    // The untampered token resumes, with the credentials, on the main origin only.
+    const resumed = await lastValueFrom(resumeOperation(first.resumeToken, { delay: 10, authorize }));
+    expect(resumed.state).toBe('succeeded');
+    for (const r of requestsFor(sim, t)) {
+      expect(r.listener).toBe('main');
+      expect(r.headerNames).toContain('authorization');
+    }
   });
 
   it('S1 static `headers` go with every request too', async () => {
