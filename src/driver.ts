@@ -168,11 +168,28 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
         case 'final':
           follow(next.url, (response, target) => finalResponse(state!, response, target, settings));
           return;
-        case 'poll':
-          current = scheduler.schedule(
-            () => follow(next.url, (response) => pollResponse(state!, response, settings, scheduler.now())),
-            next.delayMs,
+        case 'poll': {
+          const poll = (): void => follow(next.url, (response) => pollResponse(state!, response, settings, scheduler.now()));
+          const wait = scheduler.schedule(poll, next.delayMs);
+          if (!options.pollNow) {
+            current = wait;
+            return;
+          }
+          // pollNow ends the wait at once; an emission during subscribe (a replaying source) does not
+          // count, or a BehaviorSubject would poll without ever waiting.
+          const waiting = new Subscription();
+          waiting.add(wait);
+          let armed = false;
+          waiting.add(
+            options.pollNow.subscribe(() => {
+              if (!armed || waiting.closed) return;
+              waiting.unsubscribe();
+              poll();
+            }),
           );
+          armed = true;
+          current = waiting;
+        }
       }
     };
 

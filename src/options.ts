@@ -1,4 +1,4 @@
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, isObservable, type Observable, type SchedulerLike } from 'rxjs';
 import { fetchHttpClient, type FetchLike } from './http/fetch-client';
 import type { HttpClient } from './http/http-client';
 import type { RequestLimiter } from './limiter';
@@ -80,6 +80,12 @@ export interface PollOptions<T = unknown> {
    * Default: none (each tracker on its own).
    */
   limiter?: RequestLimiter;
+  /**
+   * Each emission ends the current wait between polls at once (a page that became visible again, a
+   * user's "refresh"); `Retry-After` is the service's hint, this is the caller's decision.
+   * Emissions while a request is in flight, and during subscription, are ignored. Default: none.
+   */
+  pollNow?: Observable<unknown>;
 }
 
 /** Options after validation, with every default filled in. */
@@ -97,6 +103,7 @@ export interface ResolvedOptions<T> {
   scheduler: SchedulerLike;
   random: () => number;
   limiter?: RequestLimiter;
+  pollNow?: Observable<unknown>;
 }
 
 const METHODS: readonly string[] = ['PUT', 'PATCH', 'POST', 'DELETE'];
@@ -106,7 +113,7 @@ const FINAL_STATES: readonly string[] = ['azure-async-operation', 'operation-loc
 const OPTION_NAMES: readonly string[] = [
   'fetch', 'http', 'headers', 'authorize', 'allowedOrigins', 'rewriteUrl', 'result', 'finalStateVia', 'apiVersion',
   'delay', 'retryAfter', 'minDelayMs', 'maxDelayMs', 'timeoutMs', 'requestTimeoutMs', 'retry', 'terminalStates',
-  'deleteNotFound', 'method', 'scheduler', 'maxBodyBytes', 'random', 'limiter',
+  'deleteNotFound', 'method', 'scheduler', 'maxBodyBytes', 'random', 'limiter', 'pollNow',
 ];
 
 function show(value: unknown): string {
@@ -279,6 +286,11 @@ export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOp
       throw invalid('limiter', 'a limiter from createRequestLimiter()', limiter);
     }
     resolved.limiter = l as RequestLimiter;
+  }
+  const pollNow = options['pollNow'];
+  if (pollNow !== undefined) {
+    if (!isObservable(pollNow)) throw invalid('pollNow', 'an Observable', pollNow);
+    resolved.pollNow = pollNow;
   }
   return resolved;
 }

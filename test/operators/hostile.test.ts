@@ -110,7 +110,7 @@ describe('S4 F1 a 100 KB response header over real HTTP', () => {
   let base = '';
   let polls = 0;
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    server = createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
       if (req.method === 'PUT') {
         res.writeHead(201, { 'Azure-AsyncOperation': `${base}/op`, 'Content-Type': 'application/json' });
         res.end('{}');
@@ -120,7 +120,6 @@ describe('S4 F1 a 100 KB response header over real HTTP', () => {
       res.writeHead(200, { 'X-Padding': 'p'.repeat(100 * 1024), 'Content-Type': 'application/json' });
       res.end('{"status":"Succeeded"}');
     });
-    server.maxHeaderSize = 1024 * 1024;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
