@@ -1,0 +1,246 @@
+import { BehaviorSubject } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import type { HttpClient } from '../../src/index';
+import { createOperationRegistry, type OperationRegistry, type RegistryOptions, type RegistryState, type RegistryStorage } from '../../src/registry/index';
+import { httpDouble, type Reply, type SentRequest } from '../support/http-double';
+import { testScheduler } from '../support/virtual';
+
+const ARM = 'https://management.azure.com';
+const resource = (i: number): string => `${ARM}/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app${i}?api-version=2024-01-01`;
+const monitor = (i: number): string => `${ARM}/subscriptions/s1/providers/Microsoft.Web/operations/op${i}?api-version=2024-01-01`;
+
+// Operation i: PUT 201 + Azure-AsyncOperation; the monitor runs (Retry-After 10 s) `running` times, then Succeeded.
+function routes(count: number, running = 2): Record<string, Reply[]> {
+  const table: Record<string, Reply[]> = {};
+  for (let i = 0; i < count; i++) {
+    table[resource(i)] = [
+      { status: 201, headers: { 'azure-asyncoperation': monitor(i), 'retry-after': '10' }, body: { properties: { provisioningState: 'Accepted' } } },
+      { status: 200, body: { name: `app${i}` } },
+    ];
+    table[monitor(i)] = [
+      ...Array.from({ length: running }, (_, n) => ({ status: 200, headers: { 'retry-after': '10' }, body: { status: 'Running', percentComplete: (n + 1) * 30 } })),
+      { status: 200, body: { status: 'Succeeded' } },
+    ];
+  }
+  return table;
+}
+
+/** A synchronous Storage, like localStorage. */
+function memoryStorage(): RegistryStorage & { data: Map<string, string>; writes: number } {
+  const data = new Map<string, string>();
+  const storage = {
+    data,
+    writes: 0,
+    getItem: (key: string) => data.get(key) ?? null,
+    setItem: (key: string, value: string) => {
+      storage.writes += 1;
+      data.set(key, value);
+    },
+  };
+  return storage;
+}
+
+interface Session {
+  scheduler: TestScheduler;
+  registry: OperationRegistry;
+  sent: SentRequest[];
+  states: RegistryState[];
+  http: HttpClient;
+}
+
+/** Runs `body` in virtual time with a registry over the HTTP double; returns what was seen. */
+function session(table: Record<string, Reply[]>, options: Omit<RegistryOptions, 'poll'> & { poll?: RegistryOptions['poll'] } = {}, body: (s: Session) => void = () => undefined): Omit<Session, 'scheduler' | 'http'> {
+  const scheduler = testScheduler();
+  let result: Omit<Session, 'scheduler' | 'http'> | undefined;
+  scheduler.run((helpers) => {
+    const double = httpDouble(scheduler, helpers, table);
+    const registry = createOperationRegistry({ visibility: new BehaviorSubject(true), ...options, poll: { http: double.http, ...options.poll } });
+    const states: RegistryState[] = [];
+    registry.state$.subscribe((s) => states.push(s));
+    const s: Session = { scheduler, registry, sent: double.sent, states, http: double.http };
+    body(s);
+    scheduler.flush();
+    result = { registry, sent: double.sent, states };
+  });
+  return result!;
+}
+
+const at = (s: Session, ms: number, action: () => void): void => {
+  s.scheduler.schedule(action, ms);
+};
+
+describe('rx-lro/registry: many trackers by key', () => {
+  it('S3 track(): state$ goes queued → starting → running → done, each entry the last snapshot plus key and phase, all plain JSON', () => {
+    const { states, registry, sent } = session(routes(1), {}, (s) => s.registry.track('web', { method: 'PUT', url: resource(0), body: { location: 'westus' } }));
+    const phases = states.map((s) => s['web']?.phase).filter(Boolean);
+    expect(phases[0]).toBe('queued');
+    expect(phases).toContain('starting');
+    expect(phases).toContain('running');
+    expect(phases.at(-1)).toBe('done');
+    const end = registry.getState()['web']!;
+    expect(end).toMatchObject({ key: 'web', phase: 'done', state: 'succeeded', result: { name: 'app0' }, polls: 4 });
+    for (const state of states) expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+    expect(sent.map((r) => r.method)).toEqual(['PUT', 'GET', 'GET', 'GET', 'GET']);
+  });
+
+  it('F3 maxConcurrent: at most that many operations at once, the rest queued in order; all finish', () => {
+    const { registry, sent } = session(routes(4), { maxConcurrent: 2 }, (s) => {
+      for (let i = 0; i < 4; i++) s.registry.track(`op${i}`, { method: 'PUT', url: resource(i) });
+      expect(Object.values(s.registry.getState()).map((e) => e.phase)).toEqual(['starting', 'starting', 'queued', 'queued']);
+    });
+    expect(Object.values(registry.getState()).map((e) => e.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    // The third operation starts only when the first two are done (each takes 30.4 s of virtual time).
+    const starts = sent.filter((r) => r.method === 'PUT').map((r) => r.time);
+    expect(starts.slice(0, 2)).toEqual([0, 0]);
+    expect(starts[2]).toBeGreaterThan(30_000);
+  });
+
+  it('T6 F3 cancel(): the tracker stops (no request after), the entry stays with its last snapshot in phase canceled', () => {
+    const { registry, sent } = session(routes(2), {}, (s) => {
+      s.registry.track('a', { method: 'PUT', url: resource(0) });
+      s.registry.track('b', { method: 'PUT', url: resource(1) });
+      at(s, 15_000, () => s.registry.cancel('a'));
+    });
+    expect(registry.getState()['a']).toMatchObject({ phase: 'canceled', state: 'running', status: 'Running', percentComplete: 30 });
+    expect(registry.getState()['b']).toMatchObject({ phase: 'done', state: 'succeeded' });
+    expect(sent.filter((r) => r.url === monitor(0) && r.time > 15_000)).toEqual([]);
+  });
+
+  it('remove() forgets an entry; track() on an active key is refused, on a finished one starts again', () => {
+    session(routes(1), {}, (s) => {
+      s.registry.track('a', { method: 'PUT', url: resource(0) });
+      expect(() => s.registry.track('a', { method: 'PUT', url: resource(0) })).toThrow(/key "a" is still starting; cancel or remove it first/);
+      s.registry.remove('a');
+      expect(s.registry.getState()).toEqual({});
+      s.registry.track('a', { method: 'PUT', url: resource(0) });
+      expect(s.registry.getState()['a']!.phase).toBe('starting');
+    });
+  });
+
+  it('F4 a stream error is an entry in phase error with the error as plain data', () => {
+    const table = routes(1);
+    table[monitor(0)] = [{ status: 403, body: { error: { code: 'AuthorizationFailed', message: 'no' } } }];
+    const { registry } = session(table, {}, (s) => s.registry.track('a', { method: 'PUT', url: resource(0) }));
+    const entry = registry.getState()['a']!;
+    expect(entry).toMatchObject({ phase: 'error', state: 'running', fault: { name: 'HttpError', code: 'http', status: 403 } });
+    expect(JSON.parse(JSON.stringify(entry))).toEqual(entry);
+  });
+
+  it('S3 a tampered resume token is an entry in phase error, nothing sent', () => {
+    const { registry, sent } = session(routes(1), {}, (s) =>
+      s.registry.resume('a', { v: 1, method: 'PUT', url: resource(0), mode: 'status', pollUrl: 'https://evil.example.com/op' }),
+    );
+    expect(registry.getState()['a']).toMatchObject({ phase: 'error', fault: { name: 'SecurityError' } });
+    expect(sent).toEqual([]);
+  });
+
+  it('rejects bad keys, requests and options with TypeErrors', () => {
+    session(routes(1), {}, (s) => {
+      expect(() => s.registry.track('', { method: 'PUT', url: resource(0) })).toThrow(/a key must be a non-empty string/);
+      expect(() => s.registry.track('a', { method: 'GET' as never, url: resource(0) })).toThrow(TypeError);
+      expect(() => s.registry.track('a', null as never)).toThrow(/track needs a request/);
+    });
+    expect(() => createOperationRegistry({ maxConcurrent: 0 })).toThrow(/maxConcurrent must be a number >= 1/);
+    expect(() => createOperationRegistry({ storage: {} as never })).toThrow(/storage must have getItem and setItem/);
+    expect(() => createOperationRegistry({ poll: { delay: -1 } })).toThrow(/options.delay/);
+    expect(() => createOperationRegistry({ visibility: true as never })).toThrow(/visibility must be an Observable/);
+  });
+});
+
+describe('S3 reload and resume through storage', () => {
+  it('S3 a new registry over the same storage resumes running operations without their initial request; finished ones keep their last snapshot', () => {
+    const storage = memoryStorage();
+    // First page: two operations; one finishes quickly, the page closes (dispose) at 15 s.
+    const table = routes(2);
+    table[monitor(1)] = [{ status: 200, body: { status: 'Succeeded' } }];
+    session(table, { storage }, (s) => {
+      s.registry.track('slow', { method: 'PUT', url: resource(0), headers: { authorization: 'Bearer secret' } });
+      s.registry.track('quick', { method: 'PUT', url: resource(1) });
+      at(s, 15_000, () => s.registry.dispose());
+    });
+    const saved = storage.data.get('rx-lro')!;
+    expect(saved).not.toContain('secret');
+    expect(JSON.parse(saved).entries.slow).toMatchObject({ phase: 'running', percentComplete: 30 });
+
+    // Second page: resumes "slow" from its token, polls at once, never PUTs again (its resource
+    // answers only the final GET here).
+    const again = routes(2);
+    again[resource(0)] = [{ status: 200, body: { name: 'app0' } }];
+    const { registry, sent } = session(again, { storage });
+    expect(sent.map((r) => r.method)).not.toContain('PUT');
+    expect(sent[0]).toMatchObject({ method: 'GET', url: monitor(0), time: 0 });
+    expect(registry.getState()['slow']).toMatchObject({ phase: 'done', state: 'succeeded', result: { name: 'app0' } });
+    expect(registry.getState()['quick']).toMatchObject({ phase: 'done', state: 'succeeded', result: { name: 'app1' } });
+  });
+
+  it('S3 queued requests start after the reload; a POST whose answer never came is not sent again, a PUT is', () => {
+    const storage = memoryStorage();
+    storage.data.set(
+      'rx-lro',
+      JSON.stringify({
+        v: 1,
+        entries: {
+          waiting: { key: 'waiting', phase: 'queued', request: { method: 'PUT', url: resource(0) } },
+          put: { key: 'put', phase: 'starting', request: { method: 'PUT', url: resource(1) } },
+          post: { key: 'post', phase: 'starting', request: { method: 'POST', url: `${ARM}/vm/start` } },
+        },
+      }),
+    );
+    const { registry, sent } = session(routes(2), { storage });
+    expect(registry.getState()['waiting']).toMatchObject({ phase: 'done', state: 'succeeded' });
+    expect(registry.getState()['put']).toMatchObject({ phase: 'done', state: 'succeeded' });
+    expect(registry.getState()['post']).toMatchObject({ phase: 'error', fault: { code: 'network' } });
+    expect(registry.getState()['post']!.fault!.message).toMatch(/not sent again/);
+    expect(sent.filter((r) => r.method === 'POST')).toEqual([]);
+  });
+
+  it('S3 an asynchronous storage works the same; ready resolves once it is read', async () => {
+    const inner = memoryStorage();
+    const storage: RegistryStorage = {
+      getItem: async (key) => inner.getItem(key),
+      setItem: async (key, value) => inner.setItem(key, value),
+    };
+    const registry = createOperationRegistry({ storage, visibility: new BehaviorSubject(true), poll: { http: () => { throw new Error('no request expected'); } } });
+    inner.data.set('rx-lro', JSON.stringify({ v: 1, entries: { old: { key: 'old', phase: 'done', state: 'succeeded', status: 'Succeeded', polls: 3 } } }));
+    const late = createOperationRegistry({ storage, visibility: new BehaviorSubject(true) });
+    await late.ready;
+    expect(late.getState()['old']).toMatchObject({ phase: 'done', state: 'succeeded', polls: 3 });
+    registry.dispose();
+    late.dispose();
+  });
+
+  it('S3 unreadable storage and failing writes are reported to onStorageError, never thrown', () => {
+    const errors: unknown[] = [];
+    const storage: RegistryStorage = {
+      getItem: () => '{not json',
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
+    session(routes(1), { storage, onStorageError: (e) => errors.push(e) }, (s) => s.registry.track('a', { method: 'PUT', url: resource(0) }));
+    expect(String(errors[0])).toMatch(/unreadable/);
+    expect(errors.some((e) => String(e).includes('QuotaExceededError'))).toBe(true);
+  });
+});
+
+describe('T4 visibility', () => {
+  it('T4 while the page is hidden nothing is sent; when it is visible again, waiting trackers poll at once', () => {
+    const visibility = new BehaviorSubject(true);
+    const { sent, registry } = session(routes(1, 5), { visibility }, (s) => {
+      s.registry.track('a', { method: 'PUT', url: resource(0) });
+      at(s, 5_000, () => visibility.next(false));
+      at(s, 45_000, () => visibility.next(true));
+    });
+    // Polls due at 10.1 s, 20.2 s … are held while hidden (5 s – 45 s); the page's return polls at 45 s.
+    expect(sent.filter((r) => r.time > 5_000 && r.time < 45_000)).toEqual([]);
+    expect(sent.find((r) => r.time >= 45_000)!.time).toBe(45_000);
+    expect(registry.getState()['a']).toMatchObject({ phase: 'done', state: 'succeeded' });
+  });
+
+  it('T4 without a document (Node, SSR) the default visibility is always visible', () => {
+    const registry = createOperationRegistry();
+    expect(registry.getState()).toEqual({});
+    registry.dispose();
+  });
+});
