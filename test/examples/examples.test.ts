@@ -1,0 +1,88 @@
+// The examples run here, against the simulator over real HTTP: they must work as users copy them.
+import { firstValueFrom, filter } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/testing/index';
+import { OperationsService } from '../../examples/angular-service';
+import { main as mergeMany } from '../../examples/merge-many';
+import { createOperationsStore as createReduxStore, operationCanceled, operationStarted } from '../../examples/redux-toolkit';
+import { createOperationsStore as createZustandStore } from '../../examples/zustand-persist';
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await startSimulator({ defaults: { polls: 3, percentComplete: true } });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+const url = (name: string, query = ''): string =>
+  `${sim.url}/subscriptions/examples/resourceGroups/rg/providers/Microsoft.Test/widgets/${name}-${Math.random().toString(36).slice(2, 8)}?api-version=2024-01-01${query}`;
+
+async function until(check: () => boolean, limitMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > limitMs) throw new Error('timed out waiting for the condition');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('examples', () => {
+  it('merge-many.ts: 50 operations, 8 at a time: 45 succeed, 5 fail, each tracked to its end', async () => {
+    const lines: string[] = [];
+    const summary = await mergeMany((line) => lines.push(line));
+    expect(summary).toMatchObject({ succeeded: 45, failed: 5 });
+    expect(lines).toHaveLength(51);
+    expect(lines.at(-1)).toMatch(/^45 succeeded, 5 failed, \d+ requests$/);
+  });
+
+  it('redux-toolkit.ts: the epic feeds every snapshot into the store; a canceled key stops; nothing unserializable', async () => {
+    const complaints = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const store = createReduxStore({ delay: 20 });
+      store.dispatch(operationStarted({ key: 'vm', request: { method: 'POST', url: url('vm', '&sim-pattern=azure-async-operation') } }));
+      store.dispatch(operationStarted({ key: 'sa', request: { method: 'PUT', url: url('sa', '&sim-pattern=location'), body: { location: 'westus' } } }));
+      store.dispatch(operationStarted({ key: 'rg', request: { method: 'DELETE', url: url('rg', '&sim-polls=50') } }));
+      store.dispatch(operationCanceled('rg'));
+      const byKey = () => store.getState().operations.byKey;
+      await until(() => byKey()['vm']?.snapshot?.done === true && byKey()['sa']?.snapshot?.done === true);
+      expect(byKey()['vm']!.snapshot).toMatchObject({ state: 'succeeded' });
+      expect(byKey()['sa']!.snapshot).toMatchObject({ state: 'succeeded', result: { location: 'westus' } });
+      expect(byKey()['rg']?.snapshot?.done ?? false).toBe(false);
+      expect(complaints).not.toHaveBeenCalled();
+    } finally {
+      complaints.mockRestore();
+    }
+  });
+
+  it('zustand-persist.ts: a reload resumes the running operation from the persisted state, without re-sending it', async () => {
+    const saved = new Map<string, string>();
+    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v), removeItem: (k: string) => void saved.delete(k) };
+    const target = url('deploy', '&sim-polls=6');
+    const first = createZustandStore(storage, { delay: 20 });
+    first.getState().start('deploy', { method: 'PUT', url: target, body: {} });
+    await until(() => (first.getState().operations['deploy']?.polls ?? 0) >= 2);
+    first.getState().dispose(); // the tab closes
+    expect(JSON.parse(saved.get('operations')!).state.operations.deploy).toMatchObject({ phase: 'running' });
+
+    const second = createZustandStore(storage, { delay: 20 });
+    await until(() => second.getState().operations['deploy']?.phase === 'done');
+    expect(second.getState().operations['deploy']).toMatchObject({ state: 'succeeded' });
+    const path = new URL(target).pathname;
+    expect(sim.requests.filter((r) => r.url.startsWith(path) && r.method === 'PUT')).toHaveLength(1);
+    second.getState().dispose();
+  });
+
+  it('angular-service.ts: state$ lists the operations, active$ counts down to zero', async () => {
+    const service = new OperationsService({ delay: 20 });
+    service.start('a', { method: 'PUT', url: url('a'), body: {} });
+    service.start('b', { method: 'POST', url: url('b', '&sim-pattern=operation-location') });
+    expect(await firstValueFrom(service.active$)).toBe(2);
+    await firstValueFrom(service.active$.pipe(filter((n) => n === 0)));
+    const entries = await firstValueFrom(service.state$);
+    expect(entries.map((e) => [e.key, e.phase, e.state])).toEqual([
+      ['a', 'done', 'succeeded'],
+      ['b', 'done', 'succeeded'],
+    ]);
+    service.ngOnDestroy();
+  });
+});
