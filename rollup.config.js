@@ -11,6 +11,7 @@ const entries = {
 // gets one copy of the core, and the core entry never pulls them in.
 const addOns = {
   registry: 'src/registry/index.ts',
+  'global-fetch': 'src/global-fetch.ts',
 };
 
 // Peers, the runtime dependency and Node built-ins stay outside the bundle.

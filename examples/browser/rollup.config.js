@@ -1,0 +1,27 @@
+// Bundles the browser example: rx-lro from its sources (as an app would from the package), rxjs,
+// io-ts and fp-ts, with the global fetch in place of the cross-fetch polyfill.
+import { fileURLToPath } from 'node:url';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import typescript from '@rollup/plugin-typescript';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const sources = {
+  'rx-lro': here('../../src/index.ts'),
+  'rx-lro/registry': here('../../src/registry/index.ts'),
+  'rx-lro/global-fetch': here('../../src/global-fetch.ts'),
+};
+
+/** Maps the package's names onto its sources, and cross-fetch onto the browser's own fetch. */
+const packageSources = {
+  name: 'package-sources',
+  resolveId(id) {
+    if (id === 'cross-fetch') return sources['rx-lro/global-fetch'];
+    return sources[id] ?? null;
+  },
+};
+
+export default {
+  input: here('./app.ts'),
+  plugins: [packageSources, nodeResolve({ browser: true }), typescript({ tsconfig: here('./tsconfig.json') })],
+  output: { file: here('./dist/app.js'), format: 'es', sourcemap: true },
+};
