@@ -146,6 +146,9 @@ export function fetchHttpClient(fetchImpl: FetchLike = crossFetch as unknown as 
       if (request.body !== undefined) init.body = request.body;
       let status = 0;
       let headers: Record<string, string> = {};
+      // Once the body is read there is nothing to abort: aborting then would only cost a DOMException
+      // and, with undici, the kept-alive connection.
+      let read = false;
       let sent: Promise<FetchResponseLike>;
       try {
         sent = fetchImpl(request.url, init);
@@ -165,6 +168,7 @@ export function fetchHttpClient(fetchImpl: FetchLike = crossFetch as unknown as 
         )
         .then(
           (text) => {
+            read = true;
             subscriber.next({ status, headers, ...readBodyText(text) });
             subscriber.complete();
           },
@@ -178,6 +182,8 @@ export function fetchHttpClient(fetchImpl: FetchLike = crossFetch as unknown as 
             );
           },
         );
-      return () => controller.abort();
+      return () => {
+        if (!read) controller.abort();
+      };
     });
 }

@@ -156,6 +156,18 @@ describe('F3 every request has its own AbortController', () => {
     b.unsubscribe();
   });
 
+  it('F3 a request whose body was read is not aborted afterwards (the kept-alive connection stays usable)', async () => {
+    const signals: AbortSignal[] = [];
+    const spy: FetchLike = (url, init) => {
+      signals.push(init.signal);
+      return (globalThis.fetch as unknown as FetchLike)(url, init);
+    };
+    const response = await firstValueFrom(fetchHttpClient(spy)({ method: 'GET', url: `${base}/json`, headers: {} }));
+    expect(response.status).toBe(200);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(false);
+  });
+
   it('F3/T6 unsubscribing a tracker mid-request aborts it, and no request starts after', async () => {
     const { calls, fetch } = recordingFetch();
     const subscription = trackOperation({ method: 'PUT', url: 'https://management.azure.com/r?api-version=1' }, { fetch }).subscribe();
