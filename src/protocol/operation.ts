@@ -250,8 +250,10 @@ function monitorResult(body: unknown): unknown {
  */
 function finalPlan(state: TrackState, body: unknown): { url: string } | { value: unknown } {
   const { method, url, locationUrl, finalStateVia, pollUrl } = state.token;
+  // X5: the caller named the monitor as the final state: its conventional payload (`result`,
+  // `properties`) when it has one, else the monitor's body itself (x-ms-long-running-operation-options).
   if (finalStateVia === 'azure-async-operation' || finalStateVia === 'operation-location') {
-    return { value: monitorResult(body) };
+    return { value: monitorResult(body) ?? body };
   }
   if (method === 'DELETE') return { value: undefined };
   if (finalStateVia === 'original-uri') return { url };

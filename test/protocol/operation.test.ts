@@ -323,6 +323,11 @@ describe('X1–X7 the final result', () => {
       if ((next as { kind: string }).kind === 'done' && via.endsWith('operation')) expect(step.snapshot!.result).toEqual({ via });
     });
   }
+  it('X5 finalStateVia azure-async-operation with neither result nor properties in the monitor: the monitor body is the result', () => {
+    const step = succeededMonitor('POST', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }, { id: '100' }, { finalStateVia: 'azure-async-operation' });
+    expect(step.next).toEqual({ kind: 'done' });
+    expect(step.snapshot!.result).toEqual({ status: 'Succeeded', id: '100' });
+  });
   it('X5 finalStateVia original-uri makes a Location-polled PUT fetch the resource', () => {
     const options = { finalStateVia: 'original-uri' as const };
     const step = poll(start('PUT', res(202, { Location: LOCATION }), options), res(200, {}, { partial: true }), options);
