@@ -170,23 +170,22 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
           return;
         case 'poll': {
           const poll = (): void => follow(next.url, (response) => pollResponse(state!, response, settings, scheduler.now()));
-          const wait = scheduler.schedule(poll, next.delayMs);
           if (!options.pollNow) {
-            current = wait;
+            current = scheduler.schedule(poll, next.delayMs);
             return;
           }
-          // pollNow ends the wait at once; an emission during subscribe (a replaying source) does not
-          // count, or a BehaviorSubject would poll without ever waiting.
+          // The wait ends by its timer or by pollNow, whichever comes first; the other is dropped.
+          // An emission during subscribe (a replaying source) does not count, or a BehaviorSubject
+          // would poll without ever waiting.
           const waiting = new Subscription();
-          waiting.add(wait);
+          const end = (): void => {
+            if (waiting.closed) return;
+            waiting.unsubscribe();
+            poll();
+          };
           let armed = false;
-          waiting.add(
-            options.pollNow.subscribe(() => {
-              if (!armed || waiting.closed) return;
-              waiting.unsubscribe();
-              poll();
-            }),
-          );
+          waiting.add(scheduler.schedule(end, next.delayMs));
+          waiting.add(options.pollNow.subscribe(() => armed && end()));
           armed = true;
           current = waiting;
         }

@@ -55,6 +55,14 @@ describe('T4 pollNow: the caller ends a wait early', () => {
     expect(sent).toEqual([0, 60_100, 120_200, 120_300]);
   });
 
+  it('T6 a wait that ended by its timer stops listening: a later emission sends nothing, even after the end', () => {
+    const sent = times((emit) => {
+      emit(500_000);
+      return { pollNow: new Subject() };
+    });
+    expect(sent).toEqual([0, 60_100, 120_200, 120_300]);
+  });
+
   it('T4 pollNow must be an Observable', () => {
     expect(() => trackOperation({ method: 'PUT', url: RESOURCE }, { pollNow: (() => 1) as never })).toThrow('options.pollNow must be an Observable');
   });

@@ -135,6 +135,34 @@ describe('rx-lro/registry: many trackers by key', () => {
     expect(sent).toEqual([]);
   });
 
+  it('R1 adopt(): an initial response already in hand is tracked without sending it again', () => {
+    // The resource answers only the final GET here: the initial response is the one handed over.
+    const table = routes(1);
+    table[resource(0)] = [{ status: 200, body: { name: 'app0' } }];
+    const { registry, sent } = session(table, {}, (s) =>
+      s.registry.adopt('vm', {
+        request: { method: 'PUT', url: resource(0) },
+        response: { status: 201, headers: { 'Azure-AsyncOperation': monitor(0), 'Retry-After': '10' }, body: { properties: { provisioningState: 'Accepted' } } },
+      }),
+    );
+    expect(sent.map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'GET']);
+    expect(registry.getState()['vm']).toMatchObject({ phase: 'done', state: 'succeeded', result: { name: 'app0' } });
+  });
+
+  it('F1 T4 a retry wait that ends while the page is hidden sends nothing until it is visible', () => {
+    const table = routes(1);
+    table[monitor(0)] = [{ status: 503, headers: { 'retry-after': '2' } }, { status: 200, body: { status: 'Succeeded' } }];
+    const visibility = new BehaviorSubject(true);
+    const { sent } = session(table, { visibility, poll: { retry: { baseDelayMs: 1000, jitter: 0 } } }, (s) => {
+      s.registry.track('a', { method: 'PUT', url: resource(0) });
+      at(s, 10_500, () => visibility.next(false));
+      at(s, 60_000, () => visibility.next(true));
+    });
+    // The monitor's 503 comes back at 10.2 s; its retry, due at 12.2 s, waits for the page: 60 s.
+    const monitorRequests = sent.filter((r) => r.url === monitor(0)).map((r) => r.time);
+    expect(monitorRequests).toEqual([10_100, 60_000]);
+  });
+
   it('rejects bad keys, requests and options with TypeErrors', () => {
     session(routes(1), {}, (s) => {
       expect(() => s.registry.track('', { method: 'PUT', url: resource(0) })).toThrow(/a key must be a non-empty string/);
