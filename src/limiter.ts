@@ -97,11 +97,12 @@ export function createRequestLimiter(options: RequestLimiterOptions = {}): Reque
         if (l.timer && l.timerAt === readyAt) return;
         l.timer?.unsubscribe();
         l.timerAt = readyAt;
+        // Never beyond what a timer honours (it would fire at once, and again, and again).
         l.timer = scheduler.schedule(() => {
           l.timer = undefined;
           l.timerAt = undefined;
           pump(origin);
-        }, readyAt - now);
+        }, Math.min(readyAt - now, 2 ** 31 - 1));
         return;
       }
       const next = l.queue.shift()!;

@@ -130,11 +130,15 @@ function invalid(name: string, expected: string, value: unknown): TypeError {
   return new TypeError(`rx-lro: options.${name} must be ${expected}, got ${show(value)}`);
 }
 
-function duration(options: Record<string, unknown>, name: string, allowZero = true): number | undefined {
+/** The longest delay a JavaScript timer honours: setTimeout and setInterval fire at once above it (T3). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function duration(options: Record<string, unknown>, name: string, allowZero = true, max = MAX_TIMER_MS): number | undefined {
   const value = options[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw invalid(name, allowZero ? 'a finite number >= 0 (milliseconds)' : 'a finite number > 0 (milliseconds)', value);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max || (!allowZero && value === 0)) {
+    const range = max === MAX_TIMER_MS ? ` and at most ${MAX_TIMER_MS} (about 24.8 days)` : '';
+    throw invalid(name, `${allowZero ? 'a finite number >= 0' : 'a finite number > 0'}${range} (milliseconds)`, value);
   }
   return value;
 }
@@ -237,7 +241,7 @@ export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOp
   if (scheduler !== undefined && (typeof scheduler !== 'object' || scheduler === null || typeof (scheduler as SchedulerLike).schedule !== 'function' || typeof (scheduler as SchedulerLike).now !== 'function')) {
     throw invalid('scheduler', 'an RxJS scheduler', scheduler);
   }
-  const maxBodyBytes = duration(options, 'maxBodyBytes', false);
+  const maxBodyBytes = duration(options, 'maxBodyBytes', false, Number.MAX_VALUE);
   const fetchImpl = fn<FetchLike>(options, 'fetch');
   const http = fn<HttpClient>(options, 'http') ?? fetchHttpClient(fetchImpl, maxBodyBytes === undefined ? {} : { maxBodyBytes });
 

@@ -32,6 +32,8 @@ describe('options are validated eagerly with precise TypeErrors', () => {
     ['method', 'GET', "options.method must be one of 'PUT', 'PATCH', 'POST', 'DELETE'"],
     ['maxBodyBytes', 0, 'options.maxBodyBytes must be a finite number > 0'],
     ['apiVersion', 5, 'options.apiVersion must be a non-empty api-version'],
+    ['timeoutMs', 3e9, 'options.timeoutMs must be a finite number > 0 and at most 2147483647 (about 24.8 days) (milliseconds)'],
+    ['maxDelayMs', 2 ** 31, 'options.maxDelayMs must be a finite number >= 0 and at most 2147483647'],
     ['finalStateVIA', 'location', 'unknown option "finalStateVIA" (did you mean "finalStateVia"?)'],
     ['pollInterval', 1000, 'unknown option "pollInterval"'],
   ];

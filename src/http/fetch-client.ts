@@ -110,7 +110,7 @@ async function readCapped(response: FetchResponseLike, limit: number, stallMs: n
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (name === 'bodyStallMs' && value > 2 ** 31 - 1)) {
     throw new TypeError(`rx-lro: fetchHttpClient option ${name} must be a positive finite number, got ${String(value)}`);
   }
   return value;

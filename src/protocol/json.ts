@@ -6,16 +6,22 @@ export const BODY_EXCERPT_CHARS = 1024;
 // A `\u` escape can spell any of those keys, so it also sends the text through the reviver.
 const POISON = /__proto__|constructor|prototype|\\u/;
 
+// A number literal beyond a double's range (1e400) parses to ±Infinity, which JSON.stringify writes as
+// null: it becomes null at once, so that snapshots and errors holding the body stay plain JSON (F4).
+// Only a literal with a 3-digit exponent or 309 digits in a row can overflow.
+const OVERFLOW = /\d[eE][+]?\d{3}|\d{309}/;
+
 // Keys that could reach an object's prototype when a body is later merged or spread are dropped
-// (PROTOCOL S4). The reviver costs time, so it only runs when such a key appears in the text.
-function dropPoison(this: unknown, key: string, value: unknown): unknown {
-  return key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value;
+// (PROTOCOL S4). The reviver costs time, so it only runs when such a key or number appears in the text.
+function revive(this: unknown, key: string, value: unknown): unknown {
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype') return undefined;
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }
 
 /** Parses JSON without prototype pollution; `undefined` when the text is not JSON. */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: POISON.test(text) ? JSON.parse(text, dropPoison) : JSON.parse(text) };
+    return { ok: true, value: POISON.test(text) || OVERFLOW.test(text) ? JSON.parse(text, revive) : JSON.parse(text) };
   } catch {
     return { ok: false };
   }

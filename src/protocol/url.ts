@@ -52,7 +52,9 @@ export function withApiVersion(url: string, apiVersion: string | undefined, repl
       .filter((pair) => pair !== '' && !/^api-version(=|$)/i.test(pair));
     head = kept.length > 0 ? `${head.slice(0, query)}?${kept.join('&')}` : head.slice(0, query);
   }
-  const separator = !head.includes('?') ? '?' : head.endsWith('?') || head.endsWith('&') ? '' : '&';
+  // Only the first '?' starts the query: in `…/op??` or `…?a=b?` a trailing '?' belongs to it.
+  const query = head.indexOf('?');
+  const separator = query < 0 ? '?' : query === head.length - 1 || head.endsWith('&') ? '' : '&';
   return `${head}${separator}api-version=${encodeURIComponent(apiVersion)}${tail}`;
 }
 
