@@ -1,0 +1,137 @@
+// The packed tarball, installed into scratch projects as users meet it: Node ESM and CJS, TypeScript
+// with moduleResolution node16 and bundler, and a rollup browser bundle of the core run in headless
+// Chromium. Every export path is used; rx-lro/testing never enters the browser bundle.
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/testing/index';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+const fixtures = join(__dirname, 'fixtures');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const version = (name: string): string => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+
+let scratch = '';
+let project = '';
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'rx-lro-package-'));
+  // The tarball exactly as `npm publish` would upload it (dist/ is built by `npm test` first).
+  const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', scratch], { cwd: root, timeout: 120_000 });
+  const tarball = join(scratch, JSON.parse(stdout)[0].filename as string);
+  project = join(scratch, 'app');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, type: 'module' }));
+  await run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `rxjs@${version('rxjs')}`, `io-ts@${version('io-ts')}`, `fp-ts@${version('fp-ts')}`], {
+    cwd: project,
+    timeout: 300_000,
+  });
+  for (const file of ['consumer.mjs', 'consumer.cjs', 'typed.ts', 'browser-entry.mjs']) copyFileSync(join(fixtures, file), join(project, file));
+}, 420_000);
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('ships dist, bin and the README only, with every file its exports map names', () => {
+    const installed = join(project, 'node_modules', 'rx-lro');
+    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    for (const entry of Object.values(pkg.exports as Record<string, string | Record<string, string>>)) {
+      for (const file of typeof entry === 'string' ? [entry] : Object.values(entry)) expect(existsSync(join(installed, file)), file).toBe(true);
+    }
+    expect(existsSync(join(installed, 'src'))).toBe(false);
+    expect(existsSync(join(installed, 'test'))).toBe(false);
+  });
+
+  it('Node ESM: import of rx-lro, rx-lro/testing, rx-lro/registry and rx-lro/global-fetch tracks an operation', async () => {
+    const { stdout } = await run(process.execPath, ['consumer.mjs'], { cwd: project, timeout: 30_000 });
+    expect(JSON.parse(stdout)).toEqual({ format: 'esm', state: 'succeeded', name: 'w1', registry: 'succeeded', guard: 'function' });
+  });
+
+  it('Node CJS: require of every export path tracks an operation', async () => {
+    const { stdout } = await run(process.execPath, ['consumer.cjs'], { cwd: project, timeout: 30_000 });
+    expect(JSON.parse(stdout)).toEqual({ format: 'cjs', state: 'succeeded', registry: 'function', fetch: 'function' });
+  });
+
+  for (const [module, moduleResolution] of [
+    ['node16', 'node16'],
+    ['esnext', 'bundler'],
+  ] as const) {
+    it(`TypeScript (module ${module}, moduleResolution ${moduleResolution}, strict): the result type is inferred from the codec`, async () => {
+      const config = join(project, `tsconfig.${moduleResolution}.json`);
+      writeFileSync(
+        config,
+        JSON.stringify({
+          compilerOptions: { module, moduleResolution, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, lib: ['es2022', 'dom'], types: [] },
+          files: ['typed.ts'],
+        }),
+      );
+      const result = await run(process.execPath, [tsc, '-p', config], { cwd: project, timeout: 120_000 }).then(
+        () => ({ code: 0, out: '' }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, out: error.stdout }),
+      );
+      expect(result.out).toBe('');
+      expect(result.code).toBe(0);
+    });
+  }
+
+  describe('a browser bundle of the core', () => {
+    let sim: Simulator;
+    let site: Server;
+    let bundle = '';
+    let modules: string[] = [];
+    beforeAll(async () => {
+      sim = await startSimulator();
+      const { stdout } = await run(process.execPath, [join(fixtures, 'bundle.mjs'), join(project, 'browser-entry.mjs'), join(project, 'app.js')], { cwd: project, timeout: 120_000 });
+      modules = JSON.parse(stdout).modules as string[];
+      bundle = readFileSync(join(project, 'app.js'), 'utf8');
+      site = createServer((req, res) => {
+        if (req.url?.startsWith('/app.js')) {
+          res.writeHead(200, { 'Content-Type': 'text/javascript' });
+          res.end(bundle);
+        } else {
+          res.writeHead(200, { 'Content-Type': 'text/html' });
+          res.end('<!doctype html><title>rx-lro</title><script type="module" src="/app.js"></script>');
+        }
+      });
+      await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    }, 180_000);
+    afterAll(async () => {
+      await sim?.close();
+      site?.closeAllConnections();
+      await new Promise((resolve) => site?.close(resolve));
+    });
+
+    it('never pulls in rx-lro/testing, the registry or Node built-ins', () => {
+      const ours = modules.filter((id) => id.includes(`${join('node_modules', 'rx-lro')}`));
+      expect(ours.map((id) => id.split(join('node_modules', 'rx-lro'))[1])).toEqual(['/dist/index.js']);
+      expect(bundle).not.toMatch(/node:http|startSimulator|createOperationRegistry/);
+    });
+
+    it('runs in headless Chromium and tracks an operation against the simulator', async () => {
+      const browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+      try {
+        const page = await browser.newPage();
+        const port = (site.address() as AddressInfo).port;
+        await page.goto(`http://127.0.0.1:${port}/?service=${encodeURIComponent(sim.url)}`);
+        await page.waitForFunction(() => document.body.dataset['result'] !== undefined, undefined, { timeout: 15_000 });
+        expect(await page.evaluate(() => document.body.dataset['result'])).toBe('succeeded:3');
+      } finally {
+        await browser.close();
+      }
+    });
+  });
+});
