@@ -11,11 +11,37 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const dir = join(root, 'test-results', 'readme-snippets');
 
-// The names a snippet may leave undeclared: placeholders for the reader's own values, never an API.
+const EXPORTED = new Set(
+  ['index.ts', 'registry/index.ts', 'testing/index.ts'].flatMap((entry) =>
+    [...readFileSync(join(root, 'src', entry), 'utf8').matchAll(/\b([A-Za-z_$][\w$]*)\b(?=[^'\n]*\bfrom\b)|export (?:function|const|class) ([A-Za-z_$][\w$]*)/g)].map((m) => m[1] ?? m[2]!),
+  ),
+);
+
+/** Edit distance, to tell a placeholder (`deploymentUrl`) from a misspelt API (`finalResults`). */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+// The names a snippet may leave undeclared: placeholders for the reader's own values, never an API.: placeholders for the reader's own values, never an API.
 function freeNames(diagnostics: readonly ts.Diagnostic[], file: string): string[] {
   return diagnostics
     .filter((d) => d.file?.fileName === file && (d.code === 2304 || d.code === 2552 || d.code === 18004))
-    .map((d) => /'([^']+)'/.exec(ts.flattenDiagnosticMessageText(d.messageText, '\n'))![1]!);
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+    // A name the package exports is never a placeholder (using it without importing it is an error),
+    // nor is a near miss of one ("Did you mean 'finalResult'?"): that is a misspelling.
+    .filter((message) => !EXPORTED.has(/Did you mean '([^']+)'/.exec(message)?.[1] ?? ''))
+    .map((message) => /'([^']+)'/.exec(message)![1]!)
+    .filter((name) => ![...EXPORTED].some((api) => distance(name, api) <= Math.min(2, Math.floor(name.length / 4))));
 }
 
 function compile(files: string[]): readonly ts.Diagnostic[] {
