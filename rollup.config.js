@@ -15,8 +15,7 @@ const addOns = {
 };
 
 // Peers, the runtime dependency and Node built-ins stay outside the bundle.
-const external = (id) =>
-  /^(rxjs|io-ts|fp-ts|cross-fetch|rx-lro)(\/|$)/.test(id) || id.startsWith('node:');
+const external = (id) => /^(rxjs|io-ts|fp-ts|cross-fetch|rx-lro)(\/|$)/.test(id) || id.startsWith('node:');
 
 export default [
   {
@@ -25,7 +24,14 @@ export default [
     plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
+      {
+        dir: 'dist',
+        format: 'cjs',
+        entryFileNames: '[name].cjs',
+        chunkFileNames: 'chunks/[name]-[hash].cjs',
+        sourcemap: true,
+        exports: 'named',
+      },
     ],
   },
   {

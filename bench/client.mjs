@@ -54,7 +54,8 @@ async function toOperationResponse(response, method, url) {
 async function coreLro(url) {
   const poller = createHttpPoller(
     {
-      sendInitialRequest: async () => toOperationResponse(await counted(url, { method: 'POST', headers: { accept: 'application/json' } }), 'POST', url),
+      sendInitialRequest: async () =>
+        toOperationResponse(await counted(url, { method: 'POST', headers: { accept: 'application/json' } }), 'POST', url),
       sendPollRequest: async (path) => toOperationResponse(await counted(path, { headers: { accept: 'application/json' } }), 'GET', path),
     },
     { intervalInMs: INTERVAL_MS, baseUrl: base, resolveOnUnsuccessful: true },

@@ -14,7 +14,9 @@ const SIZES = (process.env.BENCH_N ?? '1,100,1000,10000').split(',').map(Number)
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const CLIENTS = ['loop', 'core-lro', 'rx-lro'];
 
-const simulator = spawn(process.execPath, [join(root, 'bin', 'rx-lro-simulator.mjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const simulator = spawn(process.execPath, [join(root, 'bin', 'rx-lro-simulator.mjs'), '--port', '0'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url = await new Promise((resolve, reject) => {
   simulator.stdout.on('data', (chunk) => {
     const match = /listening on (http:\/\/[^\s]+)/.exec(String(chunk));
@@ -58,19 +60,40 @@ for (const n of SIZES) {
     CLIENTS.map((client) => {
       const runs = results.filter((r) => r.n === n && r.client === client);
       const pick = (key) => median(runs.map((r) => r[key]));
-      return [client, { cpu: pick('cpuUsPerRequest'), rss: pick('rssPerTracker'), heap: pick('heapPerTracker'), reqs: pick('requestsPerOp'), p50: pick('latencyP50'), p99: pick('latencyP99'), errors: runs.reduce((a, r) => a + r.errors, 0) }];
+      return [
+        client,
+        {
+          cpu: pick('cpuUsPerRequest'),
+          rss: pick('rssPerTracker'),
+          heap: pick('heapPerTracker'),
+          reqs: pick('requestsPerOp'),
+          p50: pick('latencyP50'),
+          p99: pick('latencyP99'),
+          errors: runs.reduce((a, r) => a + r.errors, 0),
+        },
+      ];
     }),
   );
-  for (const client of CLIENTS) rows.push({ n, client, ...byClient[client], cpuRatio: byClient[client].cpu / byClient.loop.cpu, p50Delta: byClient[client].p50 - byClient.loop.p50 });
+  for (const client of CLIENTS)
+    rows.push({
+      n,
+      client,
+      ...byClient[client],
+      cpuRatio: byClient[client].cpu / byClient.loop.cpu,
+      p50Delta: byClient[client].p50 - byClient.loop.p50,
+    });
 }
 
 const fmt = (v, digits = 0) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 const kb = (bytes) => (bytes === null ? '–' : (bytes / 1024).toFixed(1));
 const pkg = (name) => JSON.parse(readFileSync(join(root, 'node_modules', ...name.split('/'), 'package.json'), 'utf8')).version;
 const table = [
-  '| N | client | CPU µs/request | × loop | requests/op (ideal 11) | peak RSS KB/tracker | peak heap KB/tracker | latency p50 ms | p50 − loop | p99 ms | errors |',
+  `| N | client | CPU µs/request | × loop | requests/op (ideal ${IDEAL_REQUESTS}) | peak RSS KB/tracker | peak heap KB/tracker | latency p50 ms | p50 − loop | p99 ms | errors |`,
   '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...rows.map((r) => `| ${r.n} | ${r.client} | ${fmt(r.cpu)} | ${fmt(r.cpuRatio, 2)} | ${fmt(r.reqs, 2)} | ${kb(r.rss)} | ${kb(r.heap)} | ${fmt(r.p50)} | ${fmt(r.p50Delta)} | ${fmt(r.p99)} | ${r.errors} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.n} | ${r.client} | ${fmt(r.cpu)} | ${fmt(r.cpuRatio, 2)} | ${fmt(r.reqs, 2)} | ${kb(r.rss)} | ${kb(r.heap)} | ${fmt(r.p50)} | ${fmt(r.p50Delta)} | ${fmt(r.p99)} | ${r.errors} |`,
+  ),
 ];
 const report = `# Benchmark results
 

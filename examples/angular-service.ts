@@ -14,7 +14,9 @@ export class OperationsService {
   constructor(poll: PollOptions = {}, storage?: RegistryStorage) {
     this.registry = createOperationRegistry(storage ? { poll, storage, maxConcurrent: 4 } : { poll, maxConcurrent: 4 });
     this.state$ = this.registry.state$.pipe(map((state) => Object.values(state)));
-    this.active$ = this.state$.pipe(map((entries) => entries.filter((e) => e.phase === 'queued' || e.phase === 'starting' || e.phase === 'running').length));
+    this.active$ = this.state$.pipe(
+      map((entries) => entries.filter((e) => e.phase === 'queued' || e.phase === 'starting' || e.phase === 'running').length),
+    );
   }
 
   start(key: string, request: OperationRequest): void {

@@ -29,9 +29,7 @@ export async function main(print: (line: string) => void = console.log): Promise
     const summary: MergeSummary = { succeeded: 0, failed: 0, requests: 0 };
     await new Promise<void>((resolve, reject) => {
       from(ids)
-        .pipe(
-          mergeMap((id) => outcome(id).pipe(map((s) => ({ id, s }))), 8),
-        )
+        .pipe(mergeMap((id) => outcome(id).pipe(map((s) => ({ id, s }))), 8))
         .subscribe({
           next: ({ id, s }) => {
             if (s.state === 'succeeded') summary.succeeded += 1;

@@ -39,7 +39,12 @@ export function operationsEpic(options: PollOptions = {}): Epic {
           map((snapshot) => snapshotReceived({ key, snapshot })),
           // A transport or protocol error ends the tracker; a failed operation is just a snapshot.
           catchError((error: Error) => of(trackingFailed({ key, error: { name: error.name, message: error.message } }))),
-          takeUntil(action$.pipe(filter(operationCanceled.match), filter((a) => a.payload === key))),
+          takeUntil(
+            action$.pipe(
+              filter(operationCanceled.match),
+              filter((a) => a.payload === key),
+            ),
+          ),
         ),
       ),
     );

@@ -1,14 +1,7 @@
 import type { OperationError, OperationState } from './snapshot';
 
 /** The discriminant of every error rx-lro ends a stream with. */
-export type LroErrorCode =
-  | 'http'
-  | 'network'
-  | 'protocol'
-  | 'decode'
-  | 'timeout'
-  | 'security'
-  | 'operation-failed';
+export type LroErrorCode = 'http' | 'network' | 'protocol' | 'decode' | 'timeout' | 'security' | 'operation-failed';
 
 // A registry-wide symbol, so `isLroError` also recognises errors made by another copy of rx-lro
 // (two bundles, an iframe) where `instanceof` would fail.
@@ -50,10 +43,7 @@ export abstract class LroError extends Error {
  * @example
  * trackOperation(request).subscribe({ error: (e) => { if (isLroError(e, 'http')) console.log(e.status) } })
  */
-export function isLroError<C extends LroErrorCode>(
-  value: unknown,
-  code?: C,
-): value is Extract<LroErrorClass, { code: C }> {
+export function isLroError<C extends LroErrorCode>(value: unknown, code?: C): value is Extract<LroErrorClass, { code: C }> {
   if (typeof value !== 'object' || value === null) return false;
   if ((value as Record<symbol, unknown>)[LRO_ERROR] !== true) return false;
   return code === undefined || (value as { code?: unknown }).code === code;
@@ -166,11 +156,4 @@ export class OperationFailedError extends LroError {
 }
 
 /** Every concrete rx-lro error class. */
-export type LroErrorClass =
-  | HttpError
-  | NetworkError
-  | ProtocolError
-  | DecodeError
-  | TimeoutError
-  | SecurityError
-  | OperationFailedError;
+export type LroErrorClass = HttpError | NetworkError | ProtocolError | DecodeError | TimeoutError | SecurityError | OperationFailedError;

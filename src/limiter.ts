@@ -98,11 +98,14 @@ export function createRequestLimiter(options: RequestLimiterOptions = {}): Reque
         l.timer?.unsubscribe();
         l.timerAt = readyAt;
         // Never beyond what a timer honours (it would fire at once, and again, and again).
-        l.timer = scheduler.schedule(() => {
-          l.timer = undefined;
-          l.timerAt = undefined;
-          pump(origin);
-        }, Math.min(readyAt - now, 2 ** 31 - 1));
+        l.timer = scheduler.schedule(
+          () => {
+            l.timer = undefined;
+            l.timerAt = undefined;
+            pump(origin);
+          },
+          Math.min(readyAt - now, 2 ** 31 - 1),
+        );
         return;
       }
       const next = l.queue.shift()!;

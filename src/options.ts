@@ -111,9 +111,30 @@ const FINAL_STATES: readonly string[] = ['azure-async-operation', 'operation-loc
 
 // Every option name: a misspelt one is a TypeError rather than a silently ignored setting.
 const OPTION_NAMES: readonly string[] = [
-  'fetch', 'http', 'headers', 'authorize', 'allowedOrigins', 'rewriteUrl', 'result', 'finalStateVia', 'apiVersion',
-  'delay', 'retryAfter', 'minDelayMs', 'maxDelayMs', 'timeoutMs', 'requestTimeoutMs', 'retry', 'terminalStates',
-  'deleteNotFound', 'method', 'scheduler', 'maxBodyBytes', 'random', 'limiter', 'pollNow',
+  'fetch',
+  'http',
+  'headers',
+  'authorize',
+  'allowedOrigins',
+  'rewriteUrl',
+  'result',
+  'finalStateVia',
+  'apiVersion',
+  'delay',
+  'retryAfter',
+  'minDelayMs',
+  'maxDelayMs',
+  'timeoutMs',
+  'requestTimeoutMs',
+  'retry',
+  'terminalStates',
+  'deleteNotFound',
+  'method',
+  'scheduler',
+  'maxBodyBytes',
+  'random',
+  'limiter',
+  'pollNow',
 ];
 
 function show(value: unknown): string {
@@ -188,7 +209,8 @@ function terminalStates(value: unknown): TerminalStates {
     throw invalid('terminalStates', 'an object like { succeeded?: string[], failed?: string[], canceled?: string[] }', value);
   }
   for (const [key, list] of Object.entries(value)) {
-    if (!['succeeded', 'failed', 'canceled'].includes(key)) throw invalid(`terminalStates.${key}`, 'absent (use succeeded, failed or canceled)', list);
+    if (!['succeeded', 'failed', 'canceled'].includes(key))
+      throw invalid(`terminalStates.${key}`, 'absent (use succeeded, failed or canceled)', list);
     if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s === '')) {
       throw invalid(`terminalStates.${key}`, 'an array of non-empty strings', list);
     }
@@ -234,11 +256,20 @@ export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOp
   if (minDelayMs > maxDelayMs) throw invalid('minDelayMs', `at most options.maxDelayMs (${maxDelayMs})`, minDelayMs);
 
   const result = options['result'];
-  if (result !== undefined && (typeof result !== 'object' || result === null || typeof (result as { decode?: unknown }).decode !== 'function')) {
+  if (
+    result !== undefined &&
+    (typeof result !== 'object' || result === null || typeof (result as { decode?: unknown }).decode !== 'function')
+  ) {
     throw invalid('result', 'an io-ts codec (an object with a decode function)', result);
   }
   const scheduler = options['scheduler'];
-  if (scheduler !== undefined && (typeof scheduler !== 'object' || scheduler === null || typeof (scheduler as SchedulerLike).schedule !== 'function' || typeof (scheduler as SchedulerLike).now !== 'function')) {
+  if (
+    scheduler !== undefined &&
+    (typeof scheduler !== 'object' ||
+      scheduler === null ||
+      typeof (scheduler as SchedulerLike).schedule !== 'function' ||
+      typeof (scheduler as SchedulerLike).now !== 'function')
+  ) {
     throw invalid('scheduler', 'an RxJS scheduler', scheduler);
   }
   const maxBodyBytes = duration(options, 'maxBodyBytes', false, Number.MAX_VALUE);
@@ -298,4 +329,3 @@ export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOp
   }
   return resolved;
 }
-

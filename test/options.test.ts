@@ -13,7 +13,11 @@ describe('options are validated eagerly with precise TypeErrors', () => {
     ['timeoutMs', 0, 'options.timeoutMs must be a finite number > 0'],
     ['requestTimeoutMs', -5, 'options.requestTimeoutMs must be a finite number > 0'],
     ['retryAfter', 'sometimes', "options.retryAfter must be one of 'honor', 'ignore'"],
-    ['finalStateVia', 'Location', "options.finalStateVia must be one of 'azure-async-operation', 'operation-location', 'location', 'original-uri'"],
+    [
+      'finalStateVia',
+      'Location',
+      "options.finalStateVia must be one of 'azure-async-operation', 'operation-location', 'location', 'original-uri'",
+    ],
     ['deleteNotFound', true, "options.deleteNotFound must be one of 'succeeded', 'error'"],
     ['result', { validate: () => null }, 'options.result must be an io-ts codec'],
     ['headers', { authorization: 5 }, 'options.headers["authorization"] must be a string'],
@@ -46,7 +50,9 @@ describe('options are validated eagerly with precise TypeErrors', () => {
     });
   }
   it('minDelayMs above maxDelayMs is refused', () => {
-    expect(() => pollOperation({ minDelayMs: 5000, maxDelayMs: 1000 })).toThrow('options.minDelayMs must be at most options.maxDelayMs (1000), got 5000');
+    expect(() => pollOperation({ minDelayMs: 5000, maxDelayMs: 1000 })).toThrow(
+      'options.minDelayMs must be at most options.maxDelayMs (1000), got 5000',
+    );
   });
   it('every documented option is accepted', () => {
     expect(() =>
@@ -77,7 +83,9 @@ describe('options are validated eagerly with precise TypeErrors', () => {
 
 describe('trackOperation validates its request at call time', () => {
   it('refuses a bad method, URL or headers with a TypeError', () => {
-    expect(() => trackOperation({ method: 'GET' as never, url: REQUEST.url })).toThrow('request.method must be one of PUT, PATCH, POST, DELETE, got "GET"');
+    expect(() => trackOperation({ method: 'GET' as never, url: REQUEST.url })).toThrow(
+      'request.method must be one of PUT, PATCH, POST, DELETE, got "GET"',
+    );
     expect(() => trackOperation({ method: 'PUT', url: 'management.azure.com/r' })).toThrow('request.url must be an absolute http(s) URL');
     expect(() => trackOperation({ method: 'PUT', url: 'file:///etc/passwd' })).toThrow(TypeError);
     expect(() => trackOperation({ ...REQUEST, headers: { a: 1 as never } })).toThrow('request.headers["a"] must be a string');

@@ -11,7 +11,10 @@ const base = `${service}/subscriptions/browser/resourceGroups/rg/providers`;
 const operations: Record<string, { label: string; request: () => OperationRequest }> = {
   vm: {
     label: 'Start VM',
-    request: () => ({ method: 'POST', url: `${base}/Microsoft.Compute/virtualMachines/vm-web-01/start?api-version=2024-07-01&sim-duration=3000&sim-percent=true` }),
+    request: () => ({
+      method: 'POST',
+      url: `${base}/Microsoft.Compute/virtualMachines/vm-web-01/start?api-version=2024-07-01&sim-duration=3000&sim-percent=true`,
+    }),
   },
   deploy: {
     label: 'Deploy template',
@@ -31,7 +34,10 @@ const operations: Record<string, { label: string; request: () => OperationReques
   },
   delete: {
     label: 'Delete resource group',
-    request: () => ({ method: 'DELETE', url: `${service}/subscriptions/browser/resourceGroups/rg-old?api-version=2024-03-01&sim-pattern=location&sim-duration=20000` }),
+    request: () => ({
+      method: 'DELETE',
+      url: `${service}/subscriptions/browser/resourceGroups/rg-old?api-version=2024-03-01&sim-pattern=location&sim-duration=20000`,
+    }),
   },
 };
 
@@ -48,7 +54,8 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-o
   });
 }
 document.getElementById('clear')!.addEventListener('click', () => {
-  for (const entry of Object.values(registry.getState())) if (entry.phase === 'done' || entry.phase === 'error' || entry.phase === 'canceled') registry.remove(entry.key);
+  for (const entry of Object.values(registry.getState()))
+    if (entry.phase === 'done' || entry.phase === 'error' || entry.phase === 'canceled') registry.remove(entry.key);
 });
 
 function describe(entry: RegistryEntry): string {

@@ -118,7 +118,8 @@ export async function runDemo(out: Output, options: DemoOptions = {}): Promise<n
       const s = row.last;
       const state = rowState(row);
       const elapsed = row.endedAt ?? now;
-      const fraction = state === 'succeeded' ? 1 : s?.percentComplete !== undefined ? s.percentComplete / 100 : state === 'running' ? undefined : 0;
+      const fraction =
+        state === 'succeeded' ? 1 : s?.percentComplete !== undefined ? s.percentComplete / 100 : state === 'running' ? undefined : 0;
       const status = row.canceledByUser ? 'canceled by you' : row.error ? 'error' : (s?.status ?? 'starting');
       const percent = s?.percentComplete !== undefined ? `${Math.round(s.percentComplete)}%`.padStart(4) : '    ';
       return `${stateMark(state)} ${row.operation.label.padEnd(28)} ${progressBar(fraction, 20, elapsed)} ${percent} ${status.padEnd(16)} ${formatDuration(elapsed).padStart(6)}`;
@@ -141,7 +142,10 @@ export async function runDemo(out: Output, options: DemoOptions = {}): Promise<n
     }
     sim.define(`${operation.method} ${operation.path.split('?')[0]}`, script);
     const cancel$ = operation.cancelAfterMs === undefined ? new Subject<void>() : timer(scaled(operation.cancelAfterMs));
-    return trackOperation({ method: operation.method, url: sim.url + operation.path, body: operation.body }, { delay: exponentialBackoff(scaled(250), scaled(1000)) }).pipe(
+    return trackOperation(
+      { method: operation.method, url: sim.url + operation.path, body: operation.body },
+      { delay: exponentialBackoff(scaled(250), scaled(1000)) },
+    ).pipe(
       takeUntil(cancel$),
       map((snapshot) => ({ index, snapshot })),
     );
@@ -172,7 +176,10 @@ export async function runDemo(out: Output, options: DemoOptions = {}): Promise<n
           if (!live && (before?.status !== snapshot.status || before?.state !== snapshot.state || percentMoved)) {
             row.printedPercent = snapshot.percentComplete;
             const percent = snapshot.percentComplete === undefined ? '' : ` ${Math.round(snapshot.percentComplete)}%`;
-            plain(row, `${snapshot.state} ${snapshot.status}${percent} (polls: ${snapshot.polls})${snapshot.done ? ` → ${outcomeText(snapshot)}` : ''}`);
+            plain(
+              row,
+              `${snapshot.state} ${snapshot.status}${percent} (polls: ${snapshot.polls})${snapshot.done ? ` → ${outcomeText(snapshot)}` : ''}`,
+            );
           }
         },
         error: (error: unknown) => {
@@ -200,18 +207,23 @@ export async function runDemo(out: Output, options: DemoOptions = {}): Promise<n
     .filter((r) => r.canceledByUser)
     .reduce((sum, row) => sum + requestsOf(row).length - (row.requestsAtCancel ?? 0), 0);
 
-  out.write('\n' + table(
-    ['operation', 'how it is polled', 'state', 'polls', 'time', 'result or error'],
-    rows.map((row) => [
-      row.operation.label,
-      row.operation.how,
-      row.canceledByUser ? 'canceled (you)' : row.error ? 'error' : (row.last?.state ?? '?'),
-      String(row.last?.polls ?? 0),
-      formatDuration(row.endedAt ?? 0),
-      row.canceledByUser ? 'unsubscribed: request aborted, no poll after' : (row.error ?? outcomeText(row.last)),
-    ]),
-  ));
-  out.write(`\n${sim.requests.length} requests served; ${afterCancel} sent after the cancel. Total ${formatDuration(Date.now() - started)}.\n`);
+  out.write(
+    '\n' +
+      table(
+        ['operation', 'how it is polled', 'state', 'polls', 'time', 'result or error'],
+        rows.map((row) => [
+          row.operation.label,
+          row.operation.how,
+          row.canceledByUser ? 'canceled (you)' : row.error ? 'error' : (row.last?.state ?? '?'),
+          String(row.last?.polls ?? 0),
+          formatDuration(row.endedAt ?? 0),
+          row.canceledByUser ? 'unsubscribed: request aborted, no poll after' : (row.error ?? outcomeText(row.last)),
+        ]),
+      ),
+  );
+  out.write(
+    `\n${sim.requests.length} requests served; ${afterCancel} sent after the cancel. Total ${formatDuration(Date.now() - started)}.\n`,
+  );
   await sim.close();
   return 0;
 }

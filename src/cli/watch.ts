@@ -83,7 +83,8 @@ function parseArgs(argv: readonly string[]): WatchArgs {
         break;
       case '--method': {
         const method = value(i++, arg).toUpperCase();
-        if (!['PUT', 'PATCH', 'POST', 'DELETE'].includes(method)) throw new UsageError(`--method must be PUT, PATCH, POST or DELETE, got ${JSON.stringify(method)}`);
+        if (!['PUT', 'PATCH', 'POST', 'DELETE'].includes(method))
+          throw new UsageError(`--method must be PUT, PATCH, POST or DELETE, got ${JSON.stringify(method)}`);
         args.method = method as LroMethod;
         break;
       }
@@ -120,8 +121,12 @@ function parseArgs(argv: readonly string[]): WatchArgs {
   if (args.method === undefined && args.pollUrl === undefined) throw new UsageError('give a polling URL, or --method and --url');
   if (args.body !== undefined && args.method === undefined) throw new UsageError('--body goes with --method/--url');
   if (args.location && args.pollUrl === undefined) throw new UsageError('--location describes a polling URL');
-  for (const [name, url] of [['the polling URL', args.pollUrl], ['--url', args.url]] as const) {
-    if (url !== undefined && !/^https?:\/\/\S+$/i.test(url)) throw new UsageError(`${name} must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
+  for (const [name, url] of [
+    ['the polling URL', args.pollUrl],
+    ['--url', args.url],
+  ] as const) {
+    if (url !== undefined && !/^https?:\/\/\S+$/i.test(url))
+      throw new UsageError(`${name} must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
   }
   return args;
 }

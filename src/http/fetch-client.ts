@@ -50,7 +50,10 @@ async function readNodeStream(
   try {
     for (;;) {
       const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the body stopped arriving for ${stallMs} ms (the connection was probably cut)`)), stallMs);
+        timer = setTimeout(
+          () => reject(new Error(`the body stopped arriving for ${stallMs} ms (the connection was probably cut)`)),
+          stallMs,
+        );
       });
       const step = await Promise.race([iterator.next(), stalled]);
       clearTimeout(timer);
@@ -142,7 +145,12 @@ export function fetchHttpClient(fetchImpl: FetchLike = crossFetch as unknown as 
       const controller = new AbortController();
       // Redirects come back as they are: rx-lro follows them itself, through the origin rules (S1),
       // so a redirect can never carry credentials to another origin.
-      const init: Parameters<FetchLike>[1] = { method: request.method, headers: request.headers, signal: controller.signal, redirect: 'manual' };
+      const init: Parameters<FetchLike>[1] = {
+        method: request.method,
+        headers: request.headers,
+        signal: controller.signal,
+        redirect: 'manual',
+      };
       if (request.body !== undefined) init.body = request.body;
       let status = 0;
       let headers: Record<string, string> = {};

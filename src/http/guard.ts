@@ -26,7 +26,8 @@ export function guardUrl(url: string, policy: UrlPolicy): string | SecurityError
   if (!origin.startsWith('https:')) {
     const localTesting =
       origin.startsWith('http:') && isLoopback(target) && /^http:/i.test(policy.initialUrl) && isLoopback(policy.initialUrl);
-    if (!localTesting) return new SecurityError(target, 'only https: URLs are followed (http: only on loopback, when the operation started there)');
+    if (!localTesting)
+      return new SecurityError(target, 'only https: URLs are followed (http: only on loopback, when the operation started there)');
   }
   if (origin !== originOf(policy.initialUrl) && !policy.allowedOrigins.has(origin)) {
     return new SecurityError(target, `its origin ${origin} is neither the initial request's nor in allowedOrigins`);

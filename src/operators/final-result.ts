@@ -20,9 +20,7 @@ export function finalResult<T>(): OperatorFunction<OperationSnapshot<T>, T> {
             subscriber.complete();
           } else {
             const state = snapshot.state === 'failed' ? 'failed' : 'canceled';
-            subscriber.error(
-              new OperationFailedError(state, snapshot.status, snapshot.error ?? { code: 'Unknown', message: '' }),
-            );
+            subscriber.error(new OperationFailedError(state, snapshot.status, snapshot.error ?? { code: 'Unknown', message: '' }));
           }
         },
         error: (error: unknown) => subscriber.error(error),

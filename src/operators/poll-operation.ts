@@ -7,9 +7,7 @@ import { beginFromStart, type StartInput } from './start';
 export function trackStart<T>(start: StartInput, options: ResolvedOptions<T>): Observable<OperationSnapshot<T>> {
   return defer(() => {
     const begin = beginFromStart(start, options.method);
-    return begin instanceof Promise
-      ? from(begin).pipe(switchMap((b) => driveOperation(b, options)))
-      : driveOperation(begin, options);
+    return begin instanceof Promise ? from(begin).pipe(switchMap((b) => driveOperation(b, options))) : driveOperation(begin, options);
   });
 }
 

@@ -77,7 +77,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * `TypeError` that says what is wrong.
  */
 export function beginFromStart(start: unknown, method: LroMethod | undefined): Begin | Promise<Begin> {
-  if (!isObject(start)) throw startError(`expected { request, response }, an AjaxResponse or a fetch Response, got ${JSON.stringify(start)}`);
+  if (!isObject(start))
+    throw startError(`expected { request, response }, an AjaxResponse or a fetch Response, got ${JSON.stringify(start)}`);
   if (isObject(start['request']) && isObject(start['responseHeaders']) && 'xhr' in start) {
     const ajax = start as unknown as AjaxResponse<unknown>;
     return {

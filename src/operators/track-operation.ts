@@ -45,5 +45,8 @@ export function trackOperation<T = unknown>(request: OperationRequest, options?:
       headers[name] = value;
     }
   }
-  return driveOperation({ kind: 'send', request: body === undefined ? { method, url, headers } : { method, url, headers, body } }, resolved);
+  return driveOperation(
+    { kind: 'send', request: body === undefined ? { method, url, headers } : { method, url, headers, body } },
+    resolved,
+  );
 }

@@ -1,7 +1,6 @@
 /** Something that holds headers: a plain record (any case) or a `Headers`-like object with `forEach`. */
 export type HeadersInput =
-  | Record<string, string | string[] | number | undefined>
-  | { forEach(callback: (value: string, name: string) => void): void };
+  Record<string, string | string[] | number | undefined> | { forEach(callback: (value: string, name: string) => void): void };
 
 /** Header names are case-insensitive (PROTOCOL R7): every name is lower-cased once, here. */
 export function normalizeHeaders(input: HeadersInput | undefined | null): Record<string, string> {

@@ -47,7 +47,5 @@ export function bodyExcerpt(response: HttpResponse): string | undefined {
 
 /** `value` as a record when it is a non-null, non-array object. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

@@ -1,13 +1,5 @@
 import { HttpError, ProtocolError, type LroError } from '../errors';
-import type {
-  FinalStateVia,
-  LroMethod,
-  OperationError,
-  OperationInfo,
-  OperationSnapshot,
-  OperationState,
-  ResumeToken,
-} from '../snapshot';
+import type { FinalStateVia, LroMethod, OperationError, OperationInfo, OperationSnapshot, OperationState, ResumeToken } from '../snapshot';
 import { decodeResult, type ResultDecoder } from './decode';
 import { nextDelayMs, type DelaySettings } from './delay';
 import type { HttpResponse } from './http-response';
@@ -84,12 +76,7 @@ function fail<T>(state: TrackState, error: LroError, transient = false): Step<T>
   return { state, next: transient ? { kind: 'error', error, transient } : { kind: 'error', error } };
 }
 
-function running<T>(
-  state: TrackState,
-  response: HttpResponse,
-  settings: ProtocolSettings<T>,
-  nowMs: number,
-): Step<T> {
+function running<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>, nowMs: number): Step<T> {
   const url = state.token.pollUrl!;
   const delayMs = nextDelayMs(settings, { polls: state.polls, response }, nowMs);
   return {
@@ -217,7 +204,11 @@ export function startOperation<T>(
   if (status === 202) {
     return fail(
       base,
-      new ProtocolError(`${method} answered 202 with no Azure-AsyncOperation, Operation-Location or Location header`, 'R6', bodyForError(response)),
+      new ProtocolError(
+        `${method} answered 202 with no Azure-AsyncOperation, Operation-Location or Location header`,
+        'R6',
+        bodyForError(response),
+      ),
     );
   }
   // R5: finished at once; a body carrying a terminal provisioningState still says how it ended.
@@ -265,22 +256,14 @@ function finalPlan(state: TrackState, body: unknown): { url: string } | { value:
   return locationUrl !== undefined ? { url: locationUrl } : { value: monitorResult(body) };
 }
 
-function pollStatusMonitor<T>(
-  state: TrackState,
-  response: HttpResponse,
-  settings: ProtocolSettings<T>,
-  nowMs: number,
-): Step<T> {
+function pollStatusMonitor<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>, nowMs: number): Step<T> {
   const pollUrl = state.token.pollUrl!;
   if (response.status < 200 || response.status > 299) {
     return deleteGone(state, response, settings) ?? httpError(state, response, pollUrl);
   }
   const status = asRecord(response.body)?.['status'];
   if (typeof status !== 'string') {
-    return fail(
-      state,
-      new ProtocolError('The status monitor answered without a string "status"', 'R9', bodyForError(response)),
-    );
+    return fail(state, new ProtocolError('The status monitor answered without a string "status"', 'R9', bodyForError(response)));
   }
   // R8: a status monitor may move; relative URLs resolve against the monitor's own URL.
   const moved = pollingHeader(response.headers, pollUrl);
@@ -297,12 +280,7 @@ function pollStatusMonitor<T>(
   return succeeded(next, response, plan.value, settings);
 }
 
-function pollLocation<T>(
-  state: TrackState,
-  response: HttpResponse,
-  settings: ProtocolSettings<T>,
-  nowMs: number,
-): Step<T> {
+function pollLocation<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>, nowMs: number): Step<T> {
   const pollUrl = state.token.pollUrl!;
   const code = response.status;
   if (code < 200 || code > 299) {
@@ -320,7 +298,8 @@ function pollLocation<T>(
     return running(next, response, settings, nowMs);
   }
   // A DELETE has no result, so only other methods need the body.
-  const broken = state.token.method === 'DELETE' ? undefined : notJson<T>(state, response, `The body of the ${code} answer to the Location poll`);
+  const broken =
+    state.token.method === 'DELETE' ? undefined : notJson<T>(state, response, `The body of the ${code} answer to the Location poll`);
   if (broken) return broken;
   const ps = provisioningState(response.body);
   const terminal = ps === undefined ? undefined : classifyStatus(ps, settings.statuses);
@@ -335,12 +314,7 @@ function pollLocation<T>(
   return succeeded(next, response, response.body, settings);
 }
 
-function pollResource<T>(
-  state: TrackState,
-  response: HttpResponse,
-  settings: ProtocolSettings<T>,
-  nowMs: number,
-): Step<T> {
+function pollResource<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>, nowMs: number): Step<T> {
   const code = response.status;
   if (code < 200 || code > 299) return httpError(state, response, state.token.pollUrl!);
   if (code !== 202) {
@@ -353,19 +327,16 @@ function pollResource<T>(
   }
   const terminal = ps === undefined ? 'succeeded' : classifyStatus(ps, settings.statuses);
   const next = { ...state, status: ps ?? 'Succeeded' };
-  return terminal === 'succeeded' ? succeeded(next, response, response.body, settings) : ended(next, terminal as Exclude<Terminal, 'succeeded'>, response);
+  return terminal === 'succeeded'
+    ? succeeded(next, response, response.body, settings)
+    : ended(next, terminal as Exclude<Terminal, 'succeeded'>, response);
 }
 
 /**
  * The step after a poll's response (PROTOCOL R3, R4, R8–R14, T1), by how the operation is polled.
  * `state.polls` already counts the request this response answers.
  */
-export function pollResponse<T>(
-  state: TrackState,
-  response: HttpResponse,
-  settings: ProtocolSettings<T>,
-  nowMs: number,
-): Step<T> {
+export function pollResponse<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>, nowMs: number): Step<T> {
   switch (state.token.mode) {
     case 'status':
       return pollStatusMonitor(state, response, settings, nowMs);
@@ -379,5 +350,8 @@ export function pollResponse<T>(
 /** The step after the final GET (PROTOCOL X1–X4, X7): the result, or the error that hides it. */
 export function finalResponse<T>(state: TrackState, response: HttpResponse, url: string, settings: ProtocolSettings<T>): Step<T> {
   if (response.status < 200 || response.status > 299) return httpError(state, response, url);
-  return notJson<T>(state, response, `The final result (${response.status} from the final GET)`) ?? succeeded(state, response, response.body, settings);
+  return (
+    notJson<T>(state, response, `The final result (${response.status} from the final GET)`) ??
+    succeeded(state, response, response.body, settings)
+  );
 }

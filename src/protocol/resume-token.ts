@@ -26,7 +26,11 @@ const ResumeTokenCodec = t.intersection([
 export function readResumeToken(value: unknown): ResumeToken | ProtocolError {
   const decoded = decodeResult(ResumeTokenCodec, value);
   if (!decoded.ok) {
-    return new ProtocolError(`Invalid resume token: ${decoded.error.issues.map((i) => `${i.path || '<root>'} ${i.actual}`).join(', ')}`, 'S3', value);
+    return new ProtocolError(
+      `Invalid resume token: ${decoded.error.issues.map((i) => `${i.path || '<root>'} ${i.actual}`).join(', ')}`,
+      'S3',
+      value,
+    );
   }
   const token = decoded.value;
   if (token.mode !== 'none' && token.pollUrl === undefined) {

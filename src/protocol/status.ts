@@ -88,8 +88,7 @@ function readErrorObject(value: unknown, depth: number): OperationError | undefi
  */
 export function readOperationError(body: unknown, status: string, raw: unknown = body): OperationError {
   const record = asRecord(body);
-  const error =
-    readErrorObject(record?.['error'], 0) ?? readErrorObject(asRecord(record?.['properties'])?.['error'], 0);
+  const error = readErrorObject(record?.['error'], 0) ?? readErrorObject(asRecord(record?.['properties'])?.['error'], 0);
   if (error) return error;
   const unknown: OperationError = {
     code: 'Unknown',

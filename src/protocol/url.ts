@@ -12,6 +12,7 @@ export function resolveUrl(value: string | undefined, base: string): string | un
   if (value !== undefined && value.length > MAX_URL_LENGTH) return undefined;
   const text = value?.trim();
   // Whitespace or control characters inside a URL mean a broken header, not a relative path.
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (text === undefined || text === '' || /[\s\x00-\x1f\x7f]/.test(text)) return undefined;
   try {
     const url = new URL(text, base);

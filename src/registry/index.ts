@@ -95,10 +95,7 @@ const ACTIVE: ReadonlySet<RegistryPhase> = new Set(['queued', 'starting', 'runni
 const PHASES: ReadonlySet<string> = new Set(['queued', 'starting', 'running', 'done', 'error', 'canceled']);
 
 // What a queued or starting entry needs to start again after a reload.
-type Plan =
-  | { kind: 'track'; request: OperationRequest }
-  | { kind: 'adopt'; start: StartInput }
-  | { kind: 'resume'; token: ResumeToken };
+type Plan = { kind: 'track'; request: OperationRequest } | { kind: 'adopt'; start: StartInput } | { kind: 'resume'; token: ResumeToken };
 
 interface Saved {
   v: 1;
@@ -107,7 +104,8 @@ interface Saved {
 
 /** The default visibility: the document's, or always visible where there is no document. */
 export function documentVisibility(): Observable<boolean> {
-  const doc = (globalThis as { document?: { visibilityState?: string; addEventListener?: Function; removeEventListener?: Function } }).document;
+  type Listen = (type: 'visibilitychange', listener: () => void) => void;
+  const doc = (globalThis as { document?: { visibilityState?: string; addEventListener?: Listen; removeEventListener?: Listen } }).document;
   if (!doc || typeof doc.addEventListener !== 'function') return of(true);
   return new Observable<boolean>((subscriber) => {
     const emit = (): void => subscriber.next(doc.visibilityState !== 'hidden');
@@ -118,7 +116,8 @@ export function documentVisibility(): Observable<boolean> {
 }
 
 function checkKey(key: unknown): string {
-  if (typeof key !== 'string' || key === '') throw new TypeError(`rx-lro/registry: a key must be a non-empty string, got ${JSON.stringify(key)}`);
+  if (typeof key !== 'string' || key === '')
+    throw new TypeError(`rx-lro/registry: a key must be a non-empty string, got ${JSON.stringify(key)}`);
   return key;
 }
 
@@ -143,7 +142,10 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
   const { storage, onStorageError = () => undefined } = options;
   const storageKey = options.storageKey ?? 'rx-lro';
   if (typeof storageKey !== 'string' || storageKey === '') throw new TypeError('rx-lro/registry: storageKey must be a non-empty string');
-  if (storage !== undefined && (typeof storage !== 'object' || storage === null || typeof storage.getItem !== 'function' || typeof storage.setItem !== 'function')) {
+  if (
+    storage !== undefined &&
+    (typeof storage !== 'object' || storage === null || typeof storage.getItem !== 'function' || typeof storage.setItem !== 'function')
+  ) {
     throw new TypeError('rx-lro/registry: storage must have getItem and setItem (localStorage, sessionStorage or the like)');
   }
   const maxConcurrent = options.maxConcurrent ?? Infinity;
@@ -311,7 +313,11 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
       saved = JSON.parse(text) as Saved;
       if (saved?.v !== 1 || typeof saved.entries !== 'object' || saved.entries === null) throw new Error('unknown format');
     } catch (error) {
-      onStorageError(new TypeError(`rx-lro/registry: the saved state under ${JSON.stringify(storageKey)} is unreadable (${(error as Error).message}); it is ignored`));
+      onStorageError(
+        new TypeError(
+          `rx-lro/registry: the saved state under ${JSON.stringify(storageKey)} is unreadable (${(error as Error).message}); it is ignored`,
+        ),
+      );
       return;
     }
     for (const [key, raw] of Object.entries(saved.entries)) {
@@ -365,10 +371,14 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
     ready,
     track: (key, request) => {
       checkKey(key);
-      if (typeof request !== 'object' || request === null) throw new TypeError('rx-lro/registry: track needs a request { method, url, body? }');
+      if (typeof request !== 'object' || request === null)
+        throw new TypeError('rx-lro/registry: track needs a request { method, url, body? }');
       // Validated now (method, URL, headers), so a bad request is a TypeError here, not an error entry.
       trackOperation(request, pollOptions);
-      const kept: { method: LroMethod; url: string; body?: unknown; headers?: Record<string, string> } = { method: request.method, url: request.url };
+      const kept: { method: LroMethod; url: string; body?: unknown; headers?: Record<string, string> } = {
+        method: request.method,
+        url: request.url,
+      };
       if (request.body !== undefined) kept.body = request.body;
       if (request.headers !== undefined) kept.headers = request.headers;
       enqueue(key, { kind: 'track', request: kept });

@@ -116,7 +116,14 @@ export class SimulatorHandler {
         this.handleGet(req, res, entry, url);
       } else {
         req.resume();
-        writeResponse(res, armErrorResponse(405, { code: 'MethodNotAllowed', message: `The simulator does not answer ${method}.` }, { Allow: 'GET, PUT, PATCH, POST, DELETE, OPTIONS' }));
+        writeResponse(
+          res,
+          armErrorResponse(
+            405,
+            { code: 'MethodNotAllowed', message: `The simulator does not answer ${method}.` },
+            { Allow: 'GET, PUT, PATCH, POST, DELETE, OPTIONS' },
+          ),
+        );
       }
     } catch (error) {
       fail(error);
@@ -221,7 +228,15 @@ export class SimulatorHandler {
   private handleGet(req: IncomingMessage, res: ServerResponse, entry: LogEntry, url: URL): void {
     const path = url.pathname;
     if (path === '/') {
-      writeResponse(res, { status: 200, headers: {}, body: { simulator: 'rx-lro/testing', usage: 'PUT/PATCH/POST/DELETE any path to start an operation; tune it with these query parameters.', queryParameters: QUERY_HELP.split('\n') } });
+      writeResponse(res, {
+        status: 200,
+        headers: {},
+        body: {
+          simulator: 'rx-lro/testing',
+          usage: 'PUT/PATCH/POST/DELETE any path to start an operation; tune it with these query parameters.',
+          queryParameters: QUERY_HELP.split('\n'),
+        },
+      });
       return;
     }
     const route = OPERATION_ROUTE.exec(path);
@@ -234,12 +249,18 @@ export class SimulatorHandler {
       entry.operationId = op.id;
       const kindOfRoute = (route[1] ?? '').toLowerCase();
       if (kindOfRoute === 'statuses') {
-        this.serveOperationRequest(req, res, entry, op, 'poll', (other) => monitorResponse(op, phaseOf(op, this.context.clock()), this.context.origins(), other));
+        this.serveOperationRequest(req, res, entry, op, 'poll', (other) =>
+          monitorResponse(op, phaseOf(op, this.context.clock()), this.context.origins(), other),
+        );
       } else if (kindOfRoute === 'results') {
         const target: FaultTarget = op.script.pattern !== 'location' && phaseOf(op, this.context.clock()).done ? 'final' : 'poll';
-        this.serveOperationRequest(req, res, entry, op, target, (other) => locationResponse(op, phaseOf(op, this.context.clock()), this.context.origins(), other));
+        this.serveOperationRequest(req, res, entry, op, target, (other) =>
+          locationResponse(op, phaseOf(op, this.context.clock()), this.context.origins(), other),
+        );
       } else {
-        this.serveOperationRequest(req, res, entry, op, 'final', () => resourceResponse(resourceView(op, phaseOf(op, this.context.clock()))));
+        this.serveOperationRequest(req, res, entry, op, 'final', () =>
+          resourceResponse(resourceView(op, phaseOf(op, this.context.clock()))),
+        );
       }
       return;
     }
@@ -247,7 +268,9 @@ export class SimulatorHandler {
     const located = this.finalPaths.get(key);
     if (located) {
       entry.operationId = located.id;
-      this.serveOperationRequest(req, res, entry, located, 'final', () => resourceResponse(resourceView(located, phaseOf(located, this.context.clock()))));
+      this.serveOperationRequest(req, res, entry, located, 'final', () =>
+        resourceResponse(resourceView(located, phaseOf(located, this.context.clock()))),
+      );
       return;
     }
     const op = this.latestByKey.get(key);

@@ -97,7 +97,8 @@ export function scriptFromQuery(params: URLSearchParams): OperationScript {
     if (!name.startsWith(PREFIX)) continue;
     switch (name) {
       case 'sim-pattern':
-        if (!PATTERNS.includes(value as LroPattern)) throw new TypeError(`sim-pattern must be one of ${PATTERNS.join(', ')}, got ${JSON.stringify(value)}`);
+        if (!PATTERNS.includes(value as LroPattern))
+          throw new TypeError(`sim-pattern must be one of ${PATTERNS.join(', ')}, got ${JSON.stringify(value)}`);
         script.pattern = value as LroPattern;
         break;
       case 'sim-duration':
@@ -110,7 +111,10 @@ export function scriptFromQuery(params: URLSearchParams): OperationScript {
         script.outcome = value;
         break;
       case 'sim-statuses':
-        script.runningStatuses = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+        script.runningStatuses = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
         break;
       case 'sim-initial-status':
         script.initialStatus = num(name, value, true) as OperationScript['initialStatus'];
@@ -146,7 +150,11 @@ export function scriptFromQuery(params: URLSearchParams): OperationScript {
         for (const part of value.split(',')) if (part.trim() !== '') faults.push(fault(part.trim()));
         break;
       default:
-        throw new TypeError(`unknown simulator parameter ${name}; known: ${QUERY_HELP.match(/sim-[a-z-]+/g)?.filter((v, i, all) => all.indexOf(v) === i).join(', ')}`);
+        throw new TypeError(
+          `unknown simulator parameter ${name}; known: ${QUERY_HELP.match(/sim-[a-z-]+/g)
+            ?.filter((v, i, all) => all.indexOf(v) === i)
+            .join(', ')}`,
+        );
     }
   }
   if (errorCode !== undefined || errorMessage !== undefined) {

@@ -1,6 +1,15 @@
 import { armErrorResponse, type SimResponse } from './faults';
 import { addRetryAfter } from './retry-after';
-import { failedPhase, initialPhase, monitorBody, operationError, resourceView, withProvisioningState, type Operation, type Phase } from './state';
+import {
+  failedPhase,
+  initialPhase,
+  monitorBody,
+  operationError,
+  resourceView,
+  withProvisioningState,
+  type Operation,
+  type Phase,
+} from './state';
 
 /** The two origins the simulator answers on. */
 export interface Origins {
@@ -104,7 +113,9 @@ export function locationResponse(op: Operation, phase: Phase, origins: Origins, 
       return { status: 200, headers, body: withProvisioningState(op.target, phase.status, script.provisioningStateAt) };
     }
     const error = operationError(op, phase);
-    return error === undefined ? { status: script.locationFailure, headers, body: {} } : armErrorResponse(script.locationFailure, error, headers);
+    return error === undefined
+      ? { status: script.locationFailure, headers, body: {} }
+      : armErrorResponse(script.locationFailure, error, headers);
   }
   const result = op.method === 'DELETE' ? undefined : resourceView(op, phase);
   return result === undefined ? { status: 204, headers } : { status: 200, headers, body: result };

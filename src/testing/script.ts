@@ -1,14 +1,4 @@
-import type {
-  ArmError,
-  Fault,
-  FaultKind,
-  FaultTarget,
-  LroMethod,
-  LroPattern,
-  MonitorField,
-  OperationScript,
-  RetryAfter,
-} from './types';
+import type { ArmError, Fault, FaultKind, FaultTarget, LroMethod, LroPattern, MonitorField, OperationScript, RetryAfter } from './types';
 
 /** A fault with its defaults filled in. */
 export interface ResolvedFault {
@@ -47,13 +37,7 @@ export interface ResolvedScript {
   readonly faults: readonly ResolvedFault[];
 }
 
-export const PATTERNS: readonly LroPattern[] = [
-  'azure-async-operation',
-  'operation-location',
-  'location',
-  'provisioning-state',
-  'sync',
-];
+export const PATTERNS: readonly LroPattern[] = ['azure-async-operation', 'operation-location', 'location', 'provisioning-state', 'sync'];
 export const FAULT_NAMES: readonly FaultKind[] = [
   'reset',
   'reset-mid-body',
@@ -91,7 +75,7 @@ export function toRetryAfter(value: RetryAfter | number | undefined, fallback: R
 function fail(where: string, expected: string, got: unknown): never {
   let shown: string;
   try {
-    shown = typeof got === 'function' ? 'a function' : JSON.stringify(got) ?? String(got);
+    shown = typeof got === 'function' ? 'a function' : (JSON.stringify(got) ?? String(got));
   } catch {
     shown = String(got);
   }
@@ -141,7 +125,8 @@ function checkFault(where: string, fault: unknown): void {
   if (!isRecord(fault)) fail(where, 'a fault object { on, kind }', fault);
   if (!FAULT_TARGETS.includes(fault.on as FaultTarget)) fail(`${where}.on`, `one of ${FAULT_TARGETS.join(', ')}`, fault.on);
   if (typeof fault.kind === 'number') checkHttpErrorStatus(`${where}.kind`, fault.kind);
-  else if (!FAULT_NAMES.includes(fault.kind as FaultKind)) fail(`${where}.kind`, `an HTTP status or one of ${FAULT_NAMES.join(', ')}`, fault.kind);
+  else if (!FAULT_NAMES.includes(fault.kind as FaultKind))
+    fail(`${where}.kind`, `an HTTP status or one of ${FAULT_NAMES.join(', ')}`, fault.kind);
   if (fault.nth !== undefined) checkCount(`${where}.nth`, fault.nth, 1);
   if (fault.count !== undefined) checkCount(`${where}.count`, fault.count, 1);
   if (fault.delayMs !== undefined) checkMs(`${where}.delayMs`, fault.delayMs);
@@ -154,8 +139,10 @@ function checkFault(where: string, fault: unknown): void {
 export function validateScript(script: unknown, where = 'script'): asserts script is OperationScript {
   if (!isRecord(script)) fail(where, 'an object', script);
   const s = script as Record<string, unknown>;
-  if (s.pattern !== undefined && !PATTERNS.includes(s.pattern as LroPattern)) fail(`${where}.pattern`, `one of ${PATTERNS.join(', ')}`, s.pattern);
-  if (s.initialStatus !== undefined && ![200, 201, 202, 204].includes(s.initialStatus as number)) fail(`${where}.initialStatus`, 'one of 200, 201, 202, 204', s.initialStatus);
+  if (s.pattern !== undefined && !PATTERNS.includes(s.pattern as LroPattern))
+    fail(`${where}.pattern`, `one of ${PATTERNS.join(', ')}`, s.pattern);
+  if (s.initialStatus !== undefined && ![200, 201, 202, 204].includes(s.initialStatus as number))
+    fail(`${where}.initialStatus`, 'one of 200, 201, 202, 204', s.initialStatus);
   for (const flag of ['location', 'keepApiVersion', 'relativeUrls'] as const) {
     if (s[flag] !== undefined && typeof s[flag] !== 'boolean') fail(`${where}.${flag}`, 'a boolean', s[flag]);
   }
@@ -184,7 +171,8 @@ export function validateScript(script: unknown, where = 'script'): asserts scrip
     fail(`${where}.monitorResult`, "'properties', 'result' or 'none'", s.monitorResult);
   }
   checkRetryAfter(`${where}.retryAfter`, s.retryAfter);
-  if (s.outcome !== undefined && (typeof s.outcome !== 'string' || s.outcome === '')) fail(`${where}.outcome`, 'a non-empty string', s.outcome);
+  if (s.outcome !== undefined && (typeof s.outcome !== 'string' || s.outcome === ''))
+    fail(`${where}.outcome`, 'a non-empty string', s.outcome);
   if (s.error !== undefined && s.error !== null && typeof s.error !== 'string') checkArmError(`${where}.error`, s.error);
   if (s.locationFailure !== undefined && s.locationFailure !== 'provisioning-state') {
     checkHttpErrorStatus(`${where}.locationFailure`, s.locationFailure);
@@ -251,9 +239,7 @@ export function resolveScript(script: OperationScript, method: LroMethod): Resol
     percentComplete: percent === true ? (fraction) => Math.round(fraction * 100) : percent === false ? undefined : percent,
     monitorFields: script.monitorFields ?? MONITOR_FIELDS,
     monitorExtra: script.monitorExtra,
-    monitorResult:
-      script.monitorResult ??
-      (method !== 'POST' ? 'none' : pattern === 'operation-location' ? 'result' : 'properties'),
+    monitorResult: script.monitorResult ?? (method !== 'POST' ? 'none' : pattern === 'operation-location' ? 'result' : 'properties'),
     retryAfter: toRetryAfter(script.retryAfter),
     outcome: script.outcome ?? 'Succeeded',
     error: script.error,

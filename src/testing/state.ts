@@ -96,7 +96,8 @@ export function withProvisioningState(
 ): Record<string, unknown> {
   const base = resource ?? {};
   if (at === 'root') return { ...base, provisioningState: state };
-  const properties = typeof base.properties === 'object' && base.properties !== null && !Array.isArray(base.properties) ? base.properties : {};
+  const properties =
+    typeof base.properties === 'object' && base.properties !== null && !Array.isArray(base.properties) ? base.properties : {};
   return { ...base, properties: { ...properties, provisioningState: state } };
 }
 

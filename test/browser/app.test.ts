@@ -26,10 +26,14 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
   // The app is bundled as a user would: rollup, the package's entries, no cross-fetch.
-  await run(process.execPath, [join(root, 'node_modules', 'rollup', 'dist', 'bin', 'rollup'), '-c', join(appDir, 'rollup.config.js'), '--silent'], {
-    cwd: root,
-    timeout: 120_000,
-  });
+  await run(
+    process.execPath,
+    [join(root, 'node_modules', 'rollup', 'dist', 'bin', 'rollup'), '-c', join(appDir, 'rollup.config.js'), '--silent'],
+    {
+      cwd: root,
+      timeout: 120_000,
+    },
+  );
   sim = await startSimulator();
   site = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
@@ -47,7 +51,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 180_000);
 
@@ -102,7 +114,10 @@ describe('the browser example in headless Chromium', () => {
 
     for (const op of ['vm', 'deploy', 'storage']) await page.click(`button[data-op="${op}"]`);
     // Progress moves: a percentComplete above zero shows before anything is done.
-    const moving = await until(page, (r) => r.length === 3 && r.some((row) => (row.progress ?? 0) > 0) && r.every((row) => row.phase === 'running'));
+    const moving = await until(
+      page,
+      (r) => r.length === 3 && r.some((row) => (row.progress ?? 0) > 0) && r.every((row) => row.phase === 'running'),
+    );
     expect(moving.map((r) => r.key)).toEqual(['vm-1', 'deploy-2', 'storage-3']);
 
     // The reload: the page is gone, localStorage is not.

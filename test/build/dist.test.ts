@@ -28,7 +28,10 @@ describe('the built package', () => {
   for (const fixture of ['consumer-esm.mjs', 'consumer-cjs.cjs']) {
     it(`${fixture} imports rx-lro by name in a separate Node process and tracks E1–E3 over real HTTP`, async () => {
       server = await startSeedServer();
-      const { stdout } = await run(process.execPath, [join(root, 'test', 'fixtures', fixture), server.url, JSON.stringify(SEED_PATHS)], { cwd: root, timeout: 15_000 });
+      const { stdout } = await run(process.execPath, [join(root, 'test', 'fixtures', fixture), server.url, JSON.stringify(SEED_PATHS)], {
+        cwd: root,
+        timeout: 15_000,
+      });
       const out = JSON.parse(stdout);
       expect(out.guard).toBe('function');
       expect(out.e1.map((s: { state: string; status: string }) => [s.state, s.status])).toEqual([

@@ -38,29 +38,61 @@ describe('the standalone simulator and rx-lro watch, as separate processes', () 
     await exited;
   });
 
-  const resource = (name: string, query: string) => `${url}/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Test/things/${name}?api-version=2024-01-01&${query}`;
+  const resource = (name: string, query: string) =>
+    `${url}/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Test/things/${name}?api-version=2024-01-01&${query}`;
 
   it('exit 0: an operation started on the simulator succeeds, --json prints the final snapshot', async () => {
-    const { code, stdout } = await exec(['bin/rx-lro.mjs', 'watch', '--method', 'PUT', '--url', resource('ok', 'sim-pattern=location&sim-polls=2&sim-retry-after=ms:20'), '--json', '--interval', '20']);
+    const { code, stdout } = await exec([
+      'bin/rx-lro.mjs',
+      'watch',
+      '--method',
+      'PUT',
+      '--url',
+      resource('ok', 'sim-pattern=location&sim-polls=2&sim-retry-after=ms:20'),
+      '--json',
+      '--interval',
+      '20',
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ state: 'succeeded', done: true });
   });
 
   it('exit 1: a failed operation', async () => {
-    const { code, stdout } = await exec(['bin/rx-lro.mjs', 'watch', '--method', 'POST', '--url', resource('bad', 'sim-pattern=azure-async-operation&sim-polls=2&sim-outcome=Failed'), '--json', '--interval', '20']);
+    const { code, stdout } = await exec([
+      'bin/rx-lro.mjs',
+      'watch',
+      '--method',
+      'POST',
+      '--url',
+      resource('bad', 'sim-pattern=azure-async-operation&sim-polls=2&sim-outcome=Failed'),
+      '--json',
+      '--interval',
+      '20',
+    ]);
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({ state: 'failed', error: { code: expect.any(String) } });
   });
 
   it('exit 2: an error (the initial request is refused)', async () => {
-    const { code, stderr } = await exec(['bin/rx-lro.mjs', 'watch', '--method', 'PUT', '--url', resource('refused', 'sim-fault=initial:1:400'), '--interval', '20']);
+    const { code, stderr } = await exec([
+      'bin/rx-lro.mjs',
+      'watch',
+      '--method',
+      'PUT',
+      '--url',
+      resource('refused', 'sim-fault=initial:1:400'),
+      '--interval',
+      '20',
+    ]);
     expect(code).toBe(2);
     expect(stderr).toContain('HttpError');
   });
 
   it('exit 0 with the token from AZURE_TOKEN, polling a monitor URL given alone', async () => {
     const started = await fetch(resource('mon', 'sim-pattern=azure-async-operation&sim-polls=2'), { method: 'POST' });
-    const { code } = await exec(['bin/rx-lro.mjs', 'watch', started.headers.get('azure-asyncoperation')!, '--interval', '20'], { AZURE_TOKEN: 'abc' });
+    const { code } = await exec(['bin/rx-lro.mjs', 'watch', started.headers.get('azure-asyncoperation')!, '--interval', '20'], {
+      AZURE_TOKEN: 'abc',
+    });
     expect(code).toBe(0);
   });
 });

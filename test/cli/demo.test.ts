@@ -27,6 +27,7 @@ describe('the demo', () => {
     expect(await runDemo(out, { speed: 0.15 })).toBe(0);
     const text = out.text();
     expect(text).toContain('\x1b[2K');
+    // eslint-disable-next-line no-control-regex -- the terminal's escape sequences are what is checked
     expect(text).toMatch(/\x1b\[6A/);
     expect(text).toContain('████████████████████ 100% Succeeded');
     expect(text).toContain('canceled by you');

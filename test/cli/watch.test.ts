@@ -40,7 +40,9 @@ describe('rx-lro watch', () => {
   });
 
   it('exits 1 when the operation fails, and names the error', async () => {
-    const url = sim.url + path({ pattern: 'location', polls: 2, outcome: 'Failed', locationFailure: 409, error: { code: 'Conflict', message: 'name taken' } });
+    const url =
+      sim.url +
+      path({ pattern: 'location', polls: 2, outcome: 'Failed', locationFailure: 409, error: { code: 'Conflict', message: 'name taken' } });
     const { code, out, err } = await watch(['--method', 'DELETE', '--url', url, '--json', ...FAST]);
     expect(code).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ state: 'failed', error: { code: 'Conflict', message: 'name taken' } });
@@ -65,7 +67,11 @@ describe('rx-lro watch', () => {
 
   it('tracks a Location URL with --location', async () => {
     const resource = path({ pattern: 'location', polls: 2, resource: { name: 'acct' } });
-    const started = await fetch(sim.url + resource, { method: 'PUT', body: JSON.stringify({ name: 'acct' }), headers: { 'content-type': 'application/json' } });
+    const started = await fetch(sim.url + resource, {
+      method: 'PUT',
+      body: JSON.stringify({ name: 'acct' }),
+      headers: { 'content-type': 'application/json' },
+    });
     const { code, out } = await watch([started.headers.get('location')!, '--location', '--json', ...FAST]);
     expect(code).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ state: 'succeeded', httpStatus: 200 });
@@ -75,7 +81,11 @@ describe('rx-lro watch', () => {
     const cases: Array<[string[], Record<string, string>, ((r: string | undefined) => Promise<string>) | undefined]> = [
       [['--token', 'tok-flag'], {}, undefined],
       [[], { AZURE_TOKEN: 'tok-env' }, undefined],
-      [['--az', '--az-resource', 'https://management.azure.com/'], {}, async (resource) => `tok-az-${resource === 'https://management.azure.com/' ? 'ok' : 'bad'}`],
+      [
+        ['--az', '--az-resource', 'https://management.azure.com/'],
+        {},
+        async (resource) => `tok-az-${resource === 'https://management.azure.com/' ? 'ok' : 'bad'}`,
+      ],
     ];
     for (const [flags, env, az] of cases) {
       const before = sim.requests.length;

@@ -10,5 +10,13 @@ http.Server.prototype.listen = function listenOnLoopback(...args) {
   return listen.call(this, 0, '127.0.0.1', callback);
 };
 
-process.argv = [process.argv[0], 'autorest-testserver', 'run', '--port', '0', '--coverageDirectory', process.argv[2] ?? require('node:os').tmpdir()];
+process.argv = [
+  process.argv[0],
+  'autorest-testserver',
+  'run',
+  '--port',
+  '0',
+  '--coverageDirectory',
+  process.argv[2] ?? require('node:os').tmpdir(),
+];
 require('@microsoft.azure/autorest.testserver/dist/cli/cli.js');

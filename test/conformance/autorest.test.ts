@@ -21,94 +21,326 @@ type Expected =
 
 // operationId, the PROTOCOL.md rules it exercises, the outcome.
 const CASES: Array<[string, string, Expected]> = [
-  ['LROs_put200Succeeded', 'R5', {"state": "succeeded", "status": "Succeeded", "polls": 0, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_patch200SucceededIgnoreHeaders', 'R5', {"state": "succeeded", "status": "Succeeded", "polls": 0, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_patch201RetryWithAsyncHeader', 'R1 X1', {"state": "succeeded", "status": "Succeeded", "polls": 3, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "/lro/patch/201/retry/onlyAsyncHeader", "name": "foo"}}],
-  ['LROs_patch202RetryWithAsyncAndLocationHeader', 'R1 X1', {"state": "succeeded", "status": "Succeeded", "polls": 3, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "/lro/patch/202/retry/asyncAndLocationHeader", "name": "foo"}}],
-  ['LROs_put201Succeeded', 'R5', {"state": "succeeded", "status": "Succeeded", "polls": 0, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_post202List', 'R1 X2', {"state": "succeeded", "status": "Succeeded", "polls": 2, "result": [{"id": "100", "name": "foo"}]}],
-  ['LROs_put200SucceededNoState', 'R5', {"state": "succeeded", "status": "Succeeded", "polls": 0, "result": {"id": "100", "name": "foo"}}],
-  ['LROs_put202Retry200', 'R3', {"state": "succeeded", "status": "Succeeded", "polls": 1, "result": {"id": "100", "name": "foo"}}],
-  ['LROs_put201CreatingSucceeded200', 'R4', {"state": "succeeded", "status": "Succeeded", "polls": 1, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_put200UpdatingSucceeded204', 'R4', {"state": "succeeded", "status": "Succeeded", "polls": 1, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_put201CreatingFailed200', 'R4 R11', {"state": "failed", "status": "Failed", "polls": 1}],
-  ['LROs_put200Acceptedcanceled200', 'R4 R11', {"state": "canceled", "status": "Canceled", "polls": 1}],
-  ['LROs_putNoHeaderInRetry', 'R3', {"state": "succeeded", "status": "Succeeded", "polls": 2, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_putAsyncRetrySucceeded', 'R1 X1 T1', {"state": "succeeded", "status": "Succeeded", "polls": 3, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_putAsyncNoRetrySucceeded', 'R1 X1', {"state": "succeeded", "status": "Succeeded", "polls": 3, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_putAsyncRetryFailed', 'R1 X6 R11', {"state": "failed", "status": "Failed", "polls": 2}],
-  ['LROs_putAsyncNoRetrycanceled', 'R1 X6', {"state": "canceled", "status": "Canceled", "polls": 2}],
-  ['LROs_putAsyncNoHeaderInRetry', 'R1 X1', {"state": "succeeded", "status": "Succeeded", "polls": 3, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_putNonResource', 'R3', {"state": "succeeded", "status": "Succeeded", "polls": 2, "result": {"name": "sku", "id": "100"}}],
-  ['LROs_putAsyncNonResource', 'R1 X1', {"state": "succeeded", "status": "Succeeded", "polls": 3, "result": {"name": "sku", "id": "100"}}],
-  ['LROs_putSubResource', 'R3', {"state": "succeeded", "status": "Succeeded", "polls": 2, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "subresource": "sub1"}}],
-  ['LROs_putAsyncSubResource', 'R1 X1', {"state": "succeeded", "status": "Succeeded", "polls": 3, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "subresource": "sub1"}}],
-  ['LROs_deleteProvisioning202Accepted200Succeeded', 'R3', {"state": "succeeded", "status": "Succeeded", "polls": 1, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_deleteProvisioning202DeletingFailed200', 'R3 R11', {"state": "failed", "status": "Failed", "polls": 1}],
-  ['LROs_deleteProvisioning202Deletingcanceled200', 'R3 R11', {"state": "canceled", "status": "Canceled", "polls": 1}],
-  ['LROs_delete204Succeeded', 'R5', {"state": "succeeded", "status": "Succeeded", "polls": 0}],
-  ['LROs_delete202Retry200', 'R3 X3', {"state": "succeeded", "status": "Succeeded", "polls": 1}],
-  ['LROs_delete202NoRetry204', 'R3 X3', {"state": "succeeded", "status": "Succeeded", "polls": 1}],
-  ['LROs_deleteNoHeaderInRetry', 'R3 X3', {"state": "succeeded", "status": "Succeeded", "polls": 2}],
-  ['LROs_deleteAsyncNoHeaderInRetry', 'R1 X3', {"state": "succeeded", "status": "Succeeded", "polls": 2}],
-  ['LROs_deleteAsyncRetrySucceeded', 'R1 X3', {"state": "succeeded", "status": "Succeeded", "polls": 2}],
-  ['LROs_deleteAsyncNoRetrySucceeded', 'R1 X3', {"state": "succeeded", "status": "Succeeded", "polls": 2}],
-  ['LROs_deleteAsyncRetryFailed', 'R1 X6', {"state": "failed", "status": "Failed", "polls": 2}],
-  ['LROs_deleteAsyncRetrycanceled', 'R1 X6', {"state": "canceled", "status": "Canceled", "polls": 2}],
-  ['LROs_post200WithPayload', 'R3 X2', {"state": "succeeded", "status": "Succeeded", "polls": 1, "result": {"id": "1", "name": "product"}}],
-  ['LROs_post202Retry200', 'R3 X2', {"state": "succeeded", "status": "Succeeded", "polls": 2, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_post202NoRetry204', 'R3 X2', {"state": "succeeded", "status": "Succeeded", "polls": 2}],
-  ['LROs_postDoubleHeadersFinalLocationGet', 'X5', {"state": "succeeded", "status": "succeeded", "polls": 2, "result": {"id": "100", "name": "foo"}}],
+  [
+    'LROs_put200Succeeded',
+    'R5',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 0,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  [
+    'LROs_patch200SucceededIgnoreHeaders',
+    'R5',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 0,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  [
+    'LROs_patch201RetryWithAsyncHeader',
+    'R1 X1',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 3,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '/lro/patch/201/retry/onlyAsyncHeader', name: 'foo' },
+    },
+  ],
+  [
+    'LROs_patch202RetryWithAsyncAndLocationHeader',
+    'R1 X1',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 3,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '/lro/patch/202/retry/asyncAndLocationHeader', name: 'foo' },
+    },
+  ],
+  [
+    'LROs_put201Succeeded',
+    'R5',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 0,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  ['LROs_post202List', 'R1 X2', { state: 'succeeded', status: 'Succeeded', polls: 2, result: [{ id: '100', name: 'foo' }] }],
+  ['LROs_put200SucceededNoState', 'R5', { state: 'succeeded', status: 'Succeeded', polls: 0, result: { id: '100', name: 'foo' } }],
+  ['LROs_put202Retry200', 'R3', { state: 'succeeded', status: 'Succeeded', polls: 1, result: { id: '100', name: 'foo' } }],
+  [
+    'LROs_put201CreatingSucceeded200',
+    'R4',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 1,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  [
+    'LROs_put200UpdatingSucceeded204',
+    'R4',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 1,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  ['LROs_put201CreatingFailed200', 'R4 R11', { state: 'failed', status: 'Failed', polls: 1 }],
+  ['LROs_put200Acceptedcanceled200', 'R4 R11', { state: 'canceled', status: 'Canceled', polls: 1 }],
+  [
+    'LROs_putNoHeaderInRetry',
+    'R3',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 2,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  [
+    'LROs_putAsyncRetrySucceeded',
+    'R1 X1 T1',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 3,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  [
+    'LROs_putAsyncNoRetrySucceeded',
+    'R1 X1',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 3,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  ['LROs_putAsyncRetryFailed', 'R1 X6 R11', { state: 'failed', status: 'Failed', polls: 2 }],
+  ['LROs_putAsyncNoRetrycanceled', 'R1 X6', { state: 'canceled', status: 'Canceled', polls: 2 }],
+  [
+    'LROs_putAsyncNoHeaderInRetry',
+    'R1 X1',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 3,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  ['LROs_putNonResource', 'R3', { state: 'succeeded', status: 'Succeeded', polls: 2, result: { name: 'sku', id: '100' } }],
+  ['LROs_putAsyncNonResource', 'R1 X1', { state: 'succeeded', status: 'Succeeded', polls: 3, result: { name: 'sku', id: '100' } }],
+  [
+    'LROs_putSubResource',
+    'R3',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 2,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', subresource: 'sub1' },
+    },
+  ],
+  [
+    'LROs_putAsyncSubResource',
+    'R1 X1',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 3,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', subresource: 'sub1' },
+    },
+  ],
+  [
+    'LROs_deleteProvisioning202Accepted200Succeeded',
+    'R3',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 1,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  ['LROs_deleteProvisioning202DeletingFailed200', 'R3 R11', { state: 'failed', status: 'Failed', polls: 1 }],
+  ['LROs_deleteProvisioning202Deletingcanceled200', 'R3 R11', { state: 'canceled', status: 'Canceled', polls: 1 }],
+  ['LROs_delete204Succeeded', 'R5', { state: 'succeeded', status: 'Succeeded', polls: 0 }],
+  ['LROs_delete202Retry200', 'R3 X3', { state: 'succeeded', status: 'Succeeded', polls: 1 }],
+  ['LROs_delete202NoRetry204', 'R3 X3', { state: 'succeeded', status: 'Succeeded', polls: 1 }],
+  ['LROs_deleteNoHeaderInRetry', 'R3 X3', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
+  ['LROs_deleteAsyncNoHeaderInRetry', 'R1 X3', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
+  ['LROs_deleteAsyncRetrySucceeded', 'R1 X3', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
+  ['LROs_deleteAsyncNoRetrySucceeded', 'R1 X3', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
+  ['LROs_deleteAsyncRetryFailed', 'R1 X6', { state: 'failed', status: 'Failed', polls: 2 }],
+  ['LROs_deleteAsyncRetrycanceled', 'R1 X6', { state: 'canceled', status: 'Canceled', polls: 2 }],
+  ['LROs_post200WithPayload', 'R3 X2', { state: 'succeeded', status: 'Succeeded', polls: 1, result: { id: '1', name: 'product' } }],
+  [
+    'LROs_post202Retry200',
+    'R3 X2',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 2,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  ['LROs_post202NoRetry204', 'R3 X2', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
+  [
+    'LROs_postDoubleHeadersFinalLocationGet',
+    'X5',
+    { state: 'succeeded', status: 'succeeded', polls: 2, result: { id: '100', name: 'foo' } },
+  ],
   // finalStateVia azure-async-operation: the monitor body is the result (it has neither result nor properties)
-  ['LROs_postDoubleHeadersFinalAzureHeaderGet', 'X5', {"state": "succeeded", "status": "succeeded", "polls": 1, "result": {"status": "succeeded", "id": "100"}}],
-  ['LROs_postDoubleHeadersFinalAzureHeaderGetDefault', 'R1 X2', {"state": "succeeded", "status": "succeeded", "polls": 2, "result": {"id": "100", "name": "foo"}}],
-  ['LROs_postAsyncRetrySucceeded', 'R1 X2', {"state": "succeeded", "status": "Succeeded", "polls": 3, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_postAsyncNoRetrySucceeded', 'R1 X2', {"state": "succeeded", "status": "Succeeded", "polls": 3, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROs_postAsyncRetryFailed', 'R1 X6', {"state": "failed", "status": "Failed", "polls": 2}],
-  ['LROs_postAsyncRetrycanceled', 'R1 X6', {"state": "canceled", "status": "Canceled", "polls": 2}],
-  ['LRORetrys_put201CreatingSucceeded200', 'F1 R4', {"state": "succeeded", "status": "Succeeded", "polls": 2, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LRORetrys_putAsyncRelativeRetrySucceeded', 'F1 R7', {"state": "succeeded", "status": "Succeeded", "polls": 4, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LRORetrys_deleteProvisioning202Accepted200Succeeded', 'F1 R3', {"state": "succeeded", "status": "Succeeded", "polls": 2, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LRORetrys_delete202Retry200', 'F1 R3', {"state": "succeeded", "status": "Succeeded", "polls": 2, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LRORetrys_deleteAsyncRelativeRetrySucceeded', 'F1 R7', {"state": "succeeded", "status": "Succeeded", "polls": 2}],
-  ['LRORetrys_post202Retry200', 'F1 R3', {"state": "succeeded", "status": "Succeeded", "polls": 2, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LRORetrys_postAsyncRelativeRetrySucceeded', 'F1 R7', {"state": "succeeded", "status": "Succeeded", "polls": 4, "result": {"name": "sku", "id": "100"}}],
-  ['LROSADs_putNonRetry400', 'F1 F4', {"error": "HttpError", "status": 400}],
-  ['LROSADs_putNonRetry201Creating400', 'R4 F1', {"error": "HttpError", "status": 400}],
-  ['LROSADs_putNonRetry201Creating400InvalidJson', 'R4 F2', {"error": "HttpError", "status": 400}],
-  ['LROSADs_putAsyncRelativeRetry400', 'R13', {"error": "HttpError", "status": 400}],
-  ['LROSADs_deleteNonRetry400', 'F1 F4', {"error": "HttpError", "status": 400}],
+  [
+    'LROs_postDoubleHeadersFinalAzureHeaderGet',
+    'X5',
+    { state: 'succeeded', status: 'succeeded', polls: 1, result: { status: 'succeeded', id: '100' } },
+  ],
+  [
+    'LROs_postDoubleHeadersFinalAzureHeaderGetDefault',
+    'R1 X2',
+    { state: 'succeeded', status: 'succeeded', polls: 2, result: { id: '100', name: 'foo' } },
+  ],
+  [
+    'LROs_postAsyncRetrySucceeded',
+    'R1 X2',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 3,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  [
+    'LROs_postAsyncNoRetrySucceeded',
+    'R1 X2',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 3,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  ['LROs_postAsyncRetryFailed', 'R1 X6', { state: 'failed', status: 'Failed', polls: 2 }],
+  ['LROs_postAsyncRetrycanceled', 'R1 X6', { state: 'canceled', status: 'Canceled', polls: 2 }],
+  [
+    'LRORetrys_put201CreatingSucceeded200',
+    'F1 R4',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 2,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  [
+    'LRORetrys_putAsyncRelativeRetrySucceeded',
+    'F1 R7',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 4,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  [
+    'LRORetrys_deleteProvisioning202Accepted200Succeeded',
+    'F1 R3',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 2,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  [
+    'LRORetrys_delete202Retry200',
+    'F1 R3',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 2,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  ['LRORetrys_deleteAsyncRelativeRetrySucceeded', 'F1 R7', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
+  [
+    'LRORetrys_post202Retry200',
+    'F1 R3',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 2,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  [
+    'LRORetrys_postAsyncRelativeRetrySucceeded',
+    'F1 R7',
+    { state: 'succeeded', status: 'Succeeded', polls: 4, result: { name: 'sku', id: '100' } },
+  ],
+  ['LROSADs_putNonRetry400', 'F1 F4', { error: 'HttpError', status: 400 }],
+  ['LROSADs_putNonRetry201Creating400', 'R4 F1', { error: 'HttpError', status: 400 }],
+  ['LROSADs_putNonRetry201Creating400InvalidJson', 'R4 F2', { error: 'HttpError', status: 400 }],
+  ['LROSADs_putAsyncRelativeRetry400', 'R13', { error: 'HttpError', status: 400 }],
+  ['LROSADs_deleteNonRetry400', 'F1 F4', { error: 'HttpError', status: 400 }],
   // PROTOCOL R13: a Location poll 4xx is the operation's failure, a failed snapshot (not a stream error)
-  ['LROSADs_delete202NonRetry400', 'R13', {"state": "failed", "status": "Failed", "polls": 1}],
-  ['LROSADs_deleteAsyncRelativeRetry400', 'R13', {"error": "HttpError", "status": 400}],
-  ['LROSADs_postNonRetry400', 'F1 F4', {"error": "HttpError", "status": 400}],
+  ['LROSADs_delete202NonRetry400', 'R13', { state: 'failed', status: 'Failed', polls: 1 }],
+  ['LROSADs_deleteAsyncRelativeRetry400', 'R13', { error: 'HttpError', status: 400 }],
+  ['LROSADs_postNonRetry400', 'F1 F4', { error: 'HttpError', status: 400 }],
   // PROTOCOL R13: a Location poll 4xx is the operation's failure, a failed snapshot (not a stream error)
-  ['LROSADs_post202NonRetry400', 'R13', {"state": "failed", "status": "Failed", "polls": 1}],
-  ['LROSADs_postAsyncRelativeRetry400', 'R13', {"error": "HttpError", "status": 400}],
+  ['LROSADs_post202NonRetry400', 'R13', { state: 'failed', status: 'Failed', polls: 1 }],
+  ['LROSADs_postAsyncRelativeRetry400', 'R13', { error: 'HttpError', status: 400 }],
   // a 201 with no body and no polling header is finished at once (R5); no result was sent
-  ['LROSADs_putError201NoProvisioningStatePayload', 'R5', {"state": "succeeded", "status": "Succeeded", "polls": 0}],
-  ['LROSADs_putAsyncRelativeRetryNoStatus', 'R9', {"error": "ProtocolError", "rule": "R9"}],
-  ['LROSADs_putAsyncRelativeRetryNoStatusPayload', 'R9', {"error": "ProtocolError", "rule": "R9"}],
-  ['LROSADs_delete204Succeeded', 'R5', {"state": "succeeded", "status": "Succeeded", "polls": 0}],
-  ['LROSADs_deleteAsyncRelativeRetryNoStatus', 'R9', {"error": "ProtocolError", "rule": "R9"}],
-  ['LROSADs_post202NoLocation', 'R6', {"error": "ProtocolError", "rule": "R6"}],
-  ['LROSADs_postAsyncRelativeRetryNoPayload', 'R9', {"error": "ProtocolError", "rule": "R9"}],
-  ['LROSADs_put200InvalidJson', 'F2', {"error": "ProtocolError", "rule": "F2"}],
-  ['LROSADs_putAsyncRelativeRetryInvalidHeader', 'R7 R13 T3', {"error": "HttpError", "status": 404}],
-  ['LROSADs_putAsyncRelativeRetryInvalidJsonPolling', 'R9 F2', {"error": "ProtocolError", "rule": "R9"}],
+  ['LROSADs_putError201NoProvisioningStatePayload', 'R5', { state: 'succeeded', status: 'Succeeded', polls: 0 }],
+  ['LROSADs_putAsyncRelativeRetryNoStatus', 'R9', { error: 'ProtocolError', rule: 'R9' }],
+  ['LROSADs_putAsyncRelativeRetryNoStatusPayload', 'R9', { error: 'ProtocolError', rule: 'R9' }],
+  ['LROSADs_delete204Succeeded', 'R5', { state: 'succeeded', status: 'Succeeded', polls: 0 }],
+  ['LROSADs_deleteAsyncRelativeRetryNoStatus', 'R9', { error: 'ProtocolError', rule: 'R9' }],
+  ['LROSADs_post202NoLocation', 'R6', { error: 'ProtocolError', rule: 'R6' }],
+  ['LROSADs_postAsyncRelativeRetryNoPayload', 'R9', { error: 'ProtocolError', rule: 'R9' }],
+  ['LROSADs_put200InvalidJson', 'F2', { error: 'ProtocolError', rule: 'F2' }],
+  ['LROSADs_putAsyncRelativeRetryInvalidHeader', 'R7 R13 T3', { error: 'HttpError', status: 404 }],
+  ['LROSADs_putAsyncRelativeRetryInvalidJsonPolling', 'R9 F2', { error: 'ProtocolError', rule: 'R9' }],
   // the relative Location /foo is resolved (R7) and answers 404, which during a DELETE means gone (R14); with deleteNotFound: error it is an HttpError (next test)
-  ['LROSADs_delete202RetryInvalidHeader', 'R7 R14 T3', {"state": "succeeded", "status": "Succeeded", "polls": 1}],
+  ['LROSADs_delete202RetryInvalidHeader', 'R7 R14 T3', { state: 'succeeded', status: 'Succeeded', polls: 1 }],
   // the relative monitor /foo answers 404, which during a DELETE means gone (R14)
-  ['LROSADs_deleteAsyncRelativeRetryInvalidHeader', 'R7 R14', {"state": "succeeded", "status": "Succeeded", "polls": 1}],
-  ['LROSADs_deleteAsyncRelativeRetryInvalidJsonPolling', 'R9 F2', {"error": "ProtocolError", "rule": "R9"}],
+  ['LROSADs_deleteAsyncRelativeRetryInvalidHeader', 'R7 R14', { state: 'succeeded', status: 'Succeeded', polls: 1 }],
+  ['LROSADs_deleteAsyncRelativeRetryInvalidJsonPolling', 'R9 F2', { error: 'ProtocolError', rule: 'R9' }],
   // the relative Location /foo is resolved (R7) and answers 404: a Location poll 4xx is a failed snapshot (R13)
-  ['LROSADs_post202RetryInvalidHeader', 'R7 R13', {"state": "failed", "status": "Failed", "polls": 1}],
-  ['LROSADs_postAsyncRelativeRetryInvalidHeader', 'R7 R13', {"error": "HttpError", "status": 404}],
-  ['LROSADs_postAsyncRelativeRetryInvalidJsonPolling', 'R9 F2', {"error": "ProtocolError", "rule": "R9"}],
-  ['LROsCustomHeader_putAsyncRetrySucceeded', 'R1 X1', {"state": "succeeded", "status": "Succeeded", "polls": 3, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROsCustomHeader_put201CreatingSucceeded200', 'R4', {"state": "succeeded", "status": "Succeeded", "polls": 1, "result": {"properties": {"provisioningState": "Succeeded"}, "id": "100", "name": "foo"}}],
-  ['LROsCustomHeader_post202Retry200', 'R3', {"state": "succeeded", "status": "Succeeded", "polls": 2}],
-  ['LROsCustomHeader_postAsyncRetrySucceeded', 'R1 X2', {"state": "succeeded", "status": "Succeeded", "polls": 2}],
+  ['LROSADs_post202RetryInvalidHeader', 'R7 R13', { state: 'failed', status: 'Failed', polls: 1 }],
+  ['LROSADs_postAsyncRelativeRetryInvalidHeader', 'R7 R13', { error: 'HttpError', status: 404 }],
+  ['LROSADs_postAsyncRelativeRetryInvalidJsonPolling', 'R9 F2', { error: 'ProtocolError', rule: 'R9' }],
+  [
+    'LROsCustomHeader_putAsyncRetrySucceeded',
+    'R1 X1',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 3,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  [
+    'LROsCustomHeader_put201CreatingSucceeded200',
+    'R4',
+    {
+      state: 'succeeded',
+      status: 'Succeeded',
+      polls: 1,
+      result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' },
+    },
+  ],
+  ['LROsCustomHeader_post202Retry200', 'R3', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
+  ['LROsCustomHeader_postAsyncRetrySucceeded', 'R1 X2', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
 ];
 
 interface Operation {
@@ -120,7 +352,17 @@ interface Operation {
 /** The LRO operations of the server's swagger, by operationId. */
 function operations(): Map<string, Operation> {
   const spec = JSON.parse(readFileSync(join(serverPackage, 'swagger', 'lro.json'), 'utf8').replace(/^\uFEFF/, '')) as {
-    paths: Record<string, Record<string, { operationId: string; 'x-ms-long-running-operation'?: boolean; 'x-ms-long-running-operation-options'?: { 'final-state-via'?: string } }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          operationId: string;
+          'x-ms-long-running-operation'?: boolean;
+          'x-ms-long-running-operation-options'?: { 'final-state-via'?: string };
+        }
+      >
+    >;
   };
   const found = new Map<string, Operation>();
   for (const [path, methods] of Object.entries(spec.paths)) {
@@ -193,14 +435,27 @@ afterAll(async () => {
 
 const CLIENT_REQUEST_ID = '9C4D50EE-2D56-4CD3-8152-34347DC9F2B0';
 
-async function track(operationId: string, extra: PollOptions = {}): Promise<{ snapshots: Awaited<ReturnType<typeof collect>>; error?: unknown }> {
+async function track(
+  operationId: string,
+  extra: PollOptions = {},
+): Promise<{ snapshots: Awaited<ReturnType<typeof collect>>; error?: unknown }> {
   const operation = operations().get(operationId);
   if (!operation) throw new Error(`${operationId} is not an LRO of the server's swagger`);
   // The custom-header scenarios check that every request carries the caller's x-ms-client-request-id.
   const headers = operationId.startsWith('LROsCustomHeader') ? { 'x-ms-client-request-id': CLIENT_REQUEST_ID } : undefined;
-  const options: PollOptions = { fetch: cookieFetch(), delay: 1, retry: { baseDelayMs: 1, jitter: 0 }, ...(headers ? { headers } : {}), ...extra };
+  const options: PollOptions = {
+    fetch: cookieFetch(),
+    delay: 1,
+    retry: { baseDelayMs: 1, jitter: 0 },
+    ...(headers ? { headers } : {}),
+    ...extra,
+  };
   if (operation.finalStateVia) options.finalStateVia = operation.finalStateVia;
-  const request = { method: operation.method, url: `${base}${operation.path}`, ...(operation.method === 'PUT' || operation.method === 'PATCH' ? { body: { location: 'West US' } } : {}) };
+  const request = {
+    method: operation.method,
+    url: `${base}${operation.path}`,
+    ...(operation.method === 'PUT' || operation.method === 'PATCH' ? { body: { location: 'West US' } } : {}),
+  };
   try {
     return { snapshots: await collect(trackOperation(request, options)) };
   } catch (error) {
@@ -212,19 +467,28 @@ function collect(source: ReturnType<typeof trackOperation>) {
   return lastValueFrom(source.pipe(toArray()));
 }
 
-describe('the AutoRest test server\'s LRO scenarios', () => {
+describe("the AutoRest test server's LRO scenarios", () => {
   for (const [operationId, rules, expected] of CASES) {
     it(`${rules} ${operationId}`, async () => {
       const { snapshots, error } = await track(operationId);
       if ('error' in expected) {
         expect(error, 'a typed error, not a made-up outcome').toBeDefined();
-        expect(error).toMatchObject({ name: expected.error, ...(expected.status ? { status: expected.status } : {}), ...(expected.rule ? { rule: expected.rule } : {}) });
+        expect(error).toMatchObject({
+          name: expected.error,
+          ...(expected.status ? { status: expected.status } : {}),
+          ...(expected.rule ? { rule: expected.rule } : {}),
+        });
         return;
       }
       expect(error).toBeUndefined();
       const last = snapshots.at(-1)!;
       expect(snapshots.filter((s) => s.done)).toHaveLength(1);
-      expect({ state: last.state, status: last.status, polls: last.polls, ...(last.result !== undefined ? { result: last.result } : {}) }).toEqual(expected);
+      expect({
+        state: last.state,
+        status: last.status,
+        polls: last.polls,
+        ...(last.result !== undefined ? { result: last.result } : {}),
+      }).toEqual(expected);
       if (last.state !== 'succeeded') expect(last.error?.code).toBeTruthy();
     });
   }

@@ -4,14 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 // The rule ids of the protocol rx-lro implements (PROTOCOL.md, kept beside the project): every one
 // must be in docs/conformance.md and in the name of at least one test.
-const RULES = [
-  ...range('R', 15),
-  ...range('T', 6),
-  ...range('X', 7),
-  ...range('F', 4),
-  ...range('S', 4),
-  ...range('E', 3),
-];
+const RULES = [...range('R', 15), ...range('T', 6), ...range('X', 7), ...range('F', 4), ...range('S', 4), ...range('E', 3)];
 
 function range(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
@@ -31,7 +24,10 @@ function rows(markdown: string): Row[] {
     .split('\n')
     .filter((line) => /^\|\s*[RTXFSE]\d+\s*\|/.test(line))
     .map((line) => {
-      const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
       return { rule: cells[0]!, cells };
     });
 }
@@ -90,7 +86,10 @@ describe('docs/conformance.md', () => {
       expect(existsSync(join(ROOT, file!)), `${file} does not exist`).toBe(true);
       const inFile = names.get(file!) ?? [];
       const wanted = fragment!.trim().replace(/^["“]|["”]$/g, '');
-      expect(inFile.some((name) => name.includes(wanted) && mentions(name, rule)), `${file} has no test "${wanted}" naming ${rule}`).toBe(true);
+      expect(
+        inFile.some((name) => name.includes(wanted) && mentions(name, rule)),
+        `${file} has no test "${wanted}" naming ${rule}`,
+      ).toBe(true);
     });
   }
 

@@ -13,7 +13,11 @@ const dir = join(root, 'test-results', 'readme-snippets');
 
 const EXPORTED = new Set(
   ['index.ts', 'registry/index.ts', 'testing/index.ts'].flatMap((entry) =>
-    [...readFileSync(join(root, 'src', entry), 'utf8').matchAll(/\b([A-Za-z_$][\w$]*)\b(?=[^'\n]*\bfrom\b)|export (?:function|const|class) ([A-Za-z_$][\w$]*)/g)].map((m) => m[1] ?? m[2]!),
+    [
+      ...readFileSync(join(root, 'src', entry), 'utf8').matchAll(
+        /\b([A-Za-z_$][\w$]*)\b(?=[^'\n]*\bfrom\b)|export (?:function|const|class) ([A-Za-z_$][\w$]*)/g,
+      ),
+    ].map((m) => m[1] ?? m[2]!),
   ),
 );
 
@@ -34,20 +38,32 @@ function distance(a: string, b: string): number {
 
 // The names a snippet may leave undeclared: placeholders for the reader's own values, never an API.: placeholders for the reader's own values, never an API.
 function freeNames(diagnostics: readonly ts.Diagnostic[], file: string): string[] {
-  return diagnostics
-    .filter((d) => d.file?.fileName === file && (d.code === 2304 || d.code === 2552 || d.code === 18004))
-    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
-    // A name the package exports is never a placeholder (using it without importing it is an error),
-    // nor is a near miss of one ("Did you mean 'finalResult'?"): that is a misspelling.
-    .filter((message) => !EXPORTED.has(/Did you mean '([^']+)'/.exec(message)?.[1] ?? ''))
-    .map((message) => /'([^']+)'/.exec(message)![1]!)
-    .filter((name) => ![...EXPORTED].some((api) => distance(name, api) <= Math.min(2, Math.floor(name.length / 4))));
+  return (
+    diagnostics
+      .filter((d) => d.file?.fileName === file && (d.code === 2304 || d.code === 2552 || d.code === 18004))
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+      // A name the package exports is never a placeholder (using it without importing it is an error),
+      // nor is a near miss of one ("Did you mean 'finalResult'?"): that is a misspelling.
+      .filter((message) => !EXPORTED.has(/Did you mean '([^']+)'/.exec(message)?.[1] ?? ''))
+      .map((message) => /'([^']+)'/.exec(message)![1]!)
+      .filter((name) => ![...EXPORTED].some((api) => distance(name, api) <= Math.min(2, Math.floor(name.length / 4))))
+  );
 }
 
 function compile(files: string[]): readonly ts.Diagnostic[] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  )!;
   // Fragments hand callbacks to placeholders typed `any`: their parameters may be implicitly `any`.
-  const program = ts.createProgram([...files, join(dir, 'stubs.d.ts')], { ...config.options, noEmit: true, noUnusedLocals: false, noUnusedParameters: false, noImplicitAny: false });
+  const program = ts.createProgram([...files, join(dir, 'stubs.d.ts')], {
+    ...config.options,
+    noEmit: true,
+    noUnusedLocals: false,
+    noUnusedParameters: false,
+    noImplicitAny: false,
+  });
   return ts.getPreEmitDiagnostics(program);
 }
 

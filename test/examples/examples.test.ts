@@ -40,7 +40,9 @@ describe('examples', () => {
     try {
       const store = createReduxStore({ delay: 20 });
       store.dispatch(operationStarted({ key: 'vm', request: { method: 'POST', url: url('vm', '&sim-pattern=azure-async-operation') } }));
-      store.dispatch(operationStarted({ key: 'sa', request: { method: 'PUT', url: url('sa', '&sim-pattern=location'), body: { location: 'westus' } } }));
+      store.dispatch(
+        operationStarted({ key: 'sa', request: { method: 'PUT', url: url('sa', '&sim-pattern=location'), body: { location: 'westus' } } }),
+      );
       store.dispatch(operationStarted({ key: 'rg', request: { method: 'DELETE', url: url('rg', '&sim-polls=50') } }));
       store.dispatch(operationCanceled('rg'));
       const byKey = () => store.getState().operations.byKey;
@@ -56,7 +58,11 @@ describe('examples', () => {
 
   it('zustand-persist.ts: a reload resumes the running operation from the persisted state, without re-sending it', async () => {
     const saved = new Map<string, string>();
-    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v), removeItem: (k: string) => void saved.delete(k) };
+    const storage = {
+      getItem: (k: string) => saved.get(k) ?? null,
+      setItem: (k: string, v: string) => void saved.set(k, v),
+      removeItem: (k: string) => void saved.delete(k),
+    };
     const target = url('deploy', '&sim-polls=6');
     const first = createZustandStore(storage, { delay: 20 });
     first.getState().start('deploy', { method: 'PUT', url: target, body: {} });

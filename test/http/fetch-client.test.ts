@@ -21,7 +21,9 @@ beforeAll(async () => {
       res.end();
     } else if (path === '/poison') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"status":"Running","__proto__":{"polluted":true},"nested":{"constructor":{"prototype":{"x":1}},"\\u005f_proto__":{"y":2}}}');
+      res.end(
+        '{"status":"Running","__proto__":{"polluted":true},"nested":{"constructor":{"prototype":{"x":1}},"\\u005f_proto__":{"y":2}}}',
+      );
     } else if (path === '/big-declared') {
       const body = JSON.stringify({ pad: 'x'.repeat(5000) });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
@@ -90,7 +92,9 @@ for (const [name, http] of clients) {
       expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     });
     it('F2 a body over the cap is a ProtocolError, declared or streamed', async () => {
-      const capped = name.startsWith('cross') ? fetchHttpClient(undefined, { maxBodyBytes: 2000 }) : fetchHttpClient(globalThis.fetch as unknown as FetchLike, { maxBodyBytes: 2000 });
+      const capped = name.startsWith('cross')
+        ? fetchHttpClient(undefined, { maxBodyBytes: 2000 })
+        : fetchHttpClient(globalThis.fetch as unknown as FetchLike, { maxBodyBytes: 2000 });
       for (const path of ['/big-declared', '/big-chunked']) {
         const error = await firstValueFrom(capped({ method: 'GET', url: `${base}${path}`, headers: {} })).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ProtocolError);
@@ -103,7 +107,9 @@ for (const [name, http] of clients) {
       expect((error as NetworkError).url).toBe(`${base}/reset`);
     });
     it('F2 a body cut short of its Content-Length is a NetworkError, not a hang', async () => {
-      const quick = name.startsWith('cross') ? fetchHttpClient(undefined, { bodyStallMs: 100 }) : fetchHttpClient(globalThis.fetch as unknown as FetchLike, { bodyStallMs: 100 });
+      const quick = name.startsWith('cross')
+        ? fetchHttpClient(undefined, { bodyStallMs: 100 })
+        : fetchHttpClient(globalThis.fetch as unknown as FetchLike, { bodyStallMs: 100 });
       const error = await firstValueFrom(quick({ method: 'GET', url: `${base}/cut`, headers: {} })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NetworkError);
       expect((error as NetworkError).url).toBe(`${base}/cut`);
@@ -113,7 +119,14 @@ for (const [name, http] of clients) {
       expect(error).toBeInstanceOf(NetworkError);
     });
     it('sends the method, headers and body it is given', async () => {
-      const response = await firstValueFrom(http({ method: 'PUT', url: `${base}/echo`, headers: { 'x-ms-client-request-id': 'abc', 'content-type': 'application/json' }, body: '{"a":1}' }));
+      const response = await firstValueFrom(
+        http({
+          method: 'PUT',
+          url: `${base}/echo`,
+          headers: { 'x-ms-client-request-id': 'abc', 'content-type': 'application/json' },
+          body: '{"a":1}',
+        }),
+      );
       expect(response.body).toMatchObject({ method: 'PUT', headers: { 'x-ms-client-request-id': 'abc' } });
     });
   });
@@ -182,13 +195,18 @@ describe('F3 every request has its own AbortController', () => {
     const urls: string[] = [];
     const fetch: FetchLike = async (url) => {
       urls.push(url);
-      return new Response('', { status: 202, headers: { location: 'https://management.azure.com/op?api-version=1', 'retry-after-ms': '20' } }) as never;
+      return new Response('', {
+        status: 202,
+        headers: { location: 'https://management.azure.com/op?api-version=1', 'retry-after-ms': '20' },
+      }) as never;
     };
     const seen: number[] = [];
-    const subscription = trackOperation({ method: 'DELETE', url: 'https://management.azure.com/r?api-version=1' }, { fetch }).subscribe((s) => {
-      seen.push(s.polls);
-      if (s.polls === 2) subscription.unsubscribe();
-    });
+    const subscription = trackOperation({ method: 'DELETE', url: 'https://management.azure.com/r?api-version=1' }, { fetch }).subscribe(
+      (s) => {
+        seen.push(s.polls);
+        if (s.polls === 2) subscription.unsubscribe();
+      },
+    );
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(seen).toEqual([0, 1, 2]);
     expect(urls).toHaveLength(3);

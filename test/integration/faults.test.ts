@@ -1,17 +1,7 @@
 // Every fault kind of the simulator, over real HTTP with the default client: what PROTOCOL.md says must happen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Fault, type RecordedRequest, type Simulator } from '../../src/testing/index';
-import {
-  NESTED_ERROR,
-  POST_RESULT,
-  digest,
-  errorOf,
-  finish,
-  kinds,
-  last,
-  putResource,
-  runOp,
-} from './helpers';
+import { NESTED_ERROR, POST_RESULT, digest, errorOf, finish, kinds, last, putResource, runOp } from './helpers';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -74,7 +64,12 @@ describe.concurrent('F1 R13 transient statuses are retried', () => {
   });
 
   it.each(TRANSIENT)('F1 R13 %i on a status-monitor poll with retry: false is an HttpError', async (code) => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 3, faults: [transient('poll', code, { nth: 2 })] }, { retry: false });
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 3, faults: [transient('poll', code, { nth: 2 })] },
+      { retry: false },
+    );
     const error = errorOf(result.run);
     expect(error).toMatchObject({ name: 'HttpError', code: 'http', status: code, method: 'GET' });
     expect(String(error['url'])).toContain('/operationStatuses/');
@@ -84,14 +79,24 @@ describe.concurrent('F1 R13 transient statuses are retried', () => {
   });
 
   it.each(TRANSIENT)('F1 %i on the final GET with retry: false is an HttpError', async (code) => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 2, faults: [transient('final', code)] }, { retry: false });
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 2, faults: [transient('final', code)] },
+      { retry: false },
+    );
     expect(errorOf(result.run)).toMatchObject({ name: 'HttpError', status: code, url: result.t.url });
     expect(kinds(result.reqs)).toEqual(['initial', 'poll', 'poll', 'final']);
     await finish(sim, result);
   });
 
   it.each([500, 429, 408])('F1 R13 %i on a Location poll is retried, not a failure', async (code) => {
-    const result = await runOp(sim, 'POST', { pattern: 'location', polls: 3, resource: POST_RESULT, faults: [transient('poll', code, { nth: 2 })] });
+    const result = await runOp(sim, 'POST', {
+      pattern: 'location',
+      polls: 3,
+      resource: POST_RESULT,
+      faults: [transient('poll', code, { nth: 2 })],
+    });
     expect(result.reqs.map((r) => r.status)).toEqual([202, 202, code, 200]);
     expect(last(result.run)).toMatchObject({ state: 'succeeded', httpStatus: 200, polls: 3, result: POST_RESULT });
     await finish(sim, result);
@@ -111,7 +116,12 @@ describe.concurrent('F1 R13 transient statuses are retried', () => {
   });
 
   it('F1 T1 429 with its default Retry-After: 1 on a poll: the retry waits a second', async () => {
-    const result = await runOp(sim, 'POST', { pattern: 'azure-async-operation', polls: 1, resource: POST_RESULT, faults: [{ on: 'poll', kind: 429 }] });
+    const result = await runOp(sim, 'POST', {
+      pattern: 'azure-async-operation',
+      polls: 1,
+      resource: POST_RESULT,
+      faults: [{ on: 'poll', kind: 429 }],
+    });
     const { reqs } = result;
     expect(reqs.map((r) => r.status)).toEqual([202, 429, 200]);
     expect(gap(reqs[1]!, reqs[2]!)).toBeGreaterThanOrEqual(1000 - TOLERANCE_MS);
@@ -120,7 +130,11 @@ describe.concurrent('F1 R13 transient statuses are retried', () => {
   });
 
   it('F1 503 with Retry-After (seconds) on the final GET: the retry waits for it', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'final', kind: 503, retryAfter: 0.2 }] });
+    const result = await runOp(sim, 'PUT', {
+      pattern: 'azure-async-operation',
+      polls: 1,
+      faults: [{ on: 'final', kind: 503, retryAfter: 0.2 }],
+    });
     const { reqs } = result;
     expect(reqs.map((r) => [r.kind, r.status])).toEqual([
       ['initial', 201],
@@ -137,7 +151,11 @@ describe.concurrent('F1 R13 transient statuses are retried', () => {
     const result = await runOp(
       sim,
       'PUT',
-      { pattern: 'azure-async-operation', polls: 5, faults: [transient('poll', 500, { nth: 1 }), transient('poll', 502, { nth: 2 }), transient('poll', 503, { nth: 3, count: 10 })] },
+      {
+        pattern: 'azure-async-operation',
+        polls: 5,
+        faults: [transient('poll', 500, { nth: 1 }), transient('poll', 502, { nth: 2 }), transient('poll', 503, { nth: 3, count: 10 })],
+      },
       { retry: { maxRetries: 2, baseDelayMs: 5, jitter: 0 } },
     );
     expect(errorOf(result.run)).toMatchObject({ name: 'HttpError', status: 503 });
@@ -153,7 +171,12 @@ describe.concurrent('F1 R13 transient statuses are retried', () => {
   });
 
   it('F1 503 answered to the initial POST is retried (a status code is retried for every method)', async () => {
-    const result = await runOp(sim, 'POST', { pattern: 'azure-async-operation', polls: 1, resource: POST_RESULT, faults: [transient('initial', 503)] });
+    const result = await runOp(sim, 'POST', {
+      pattern: 'azure-async-operation',
+      polls: 1,
+      resource: POST_RESULT,
+      faults: [transient('initial', 503)],
+    });
     expect(result.reqs.map((r) => [r.method, r.kind, r.status])).toEqual([
       ['POST', 'initial', 503],
       ['POST', 'initial', 202],
@@ -164,7 +187,12 @@ describe.concurrent('F1 R13 transient statuses are retried', () => {
   });
 
   it('F1 an initial PUT answered 503 more often than maxRetries is an HttpError, nothing polled', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 1, faults: [transient('initial', 503, { count: 9 })] }, { retry: { maxRetries: 1, baseDelayMs: 5, jitter: 0 } });
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 1, faults: [transient('initial', 503, { count: 9 })] },
+      { retry: { maxRetries: 1, baseDelayMs: 5, jitter: 0 } },
+    );
     expect(errorOf(result.run)).toMatchObject({ name: 'HttpError', status: 503, method: 'PUT' });
     expect(kinds(result.reqs)).toEqual(['initial', 'initial']);
     await finish(sim, result);
@@ -180,8 +208,12 @@ describe.concurrent('R13 other statuses from a status monitor end the stream; fr
     await finish(sim, result);
   });
 
-  it.each([400, 403, 409])('R13 %i from a Location poll is a failed snapshot with the body\'s error', async (code) => {
-    const result = await runOp(sim, 'PUT', { pattern: 'location', polls: 3, faults: [{ on: 'poll', nth: 2, kind: code, error: NESTED_ERROR }] });
+  it.each([400, 403, 409])("R13 %i from a Location poll is a failed snapshot with the body's error", async (code) => {
+    const result = await runOp(sim, 'PUT', {
+      pattern: 'location',
+      polls: 3,
+      faults: [{ on: 'poll', nth: 2, kind: code, error: NESTED_ERROR }],
+    });
     const end = last(result.run);
     expect(digest(result.run)).toEqual([
       ['running', 'Accepted', 202, 0],
@@ -209,7 +241,12 @@ describe.concurrent('F1 network errors', () => {
   });
 
   it('F1 reset on a Location poll and on the final GET are retried', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'location', polls: 3, faults: [{ on: 'poll', nth: 1, kind: 'reset' }] }, { finalStateVia: 'original-uri' });
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'location', polls: 3, faults: [{ on: 'poll', nth: 1, kind: 'reset' }] },
+      { finalStateVia: 'original-uri' },
+    );
     expect(result.reqs.map((r) => r.status)).toEqual([202, undefined, 202, 200, 200]);
     expect(last(result.run).result).toStrictEqual(putResource(result.t, 'Succeeded'));
 
@@ -261,7 +298,13 @@ describe.concurrent('F1 network errors', () => {
   const HANG_MS = 5_000;
 
   it('F1 F2 reset-mid-body on a poll is retried', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 3, faults: [{ on: 'poll', nth: 2, kind: 'reset-mid-body' }] }, {}, HANG_MS);
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 3, faults: [{ on: 'poll', nth: 2, kind: 'reset-mid-body' }] },
+      {},
+      HANG_MS,
+    );
     expect(last(result.run)).toMatchObject({ state: 'succeeded', polls: 4 });
     expect(kinds(result.reqs)).toEqual(['initial', 'poll', 'poll', 'poll', 'final']);
     expect(result.reqs[2]!.fault).toBe('reset-mid-body');
@@ -274,21 +317,45 @@ describe.concurrent('F1 network errors', () => {
   });
 
   it('F1 F2 reset-mid-body on the final GET is retried', async () => {
-    const result = await runOp(sim, 'POST', { pattern: 'azure-async-operation', polls: 1, location: true, resource: POST_RESULT, faults: [{ on: 'final', kind: 'reset-mid-body' }] }, {}, HANG_MS);
+    const result = await runOp(
+      sim,
+      'POST',
+      {
+        pattern: 'azure-async-operation',
+        polls: 1,
+        location: true,
+        resource: POST_RESULT,
+        faults: [{ on: 'final', kind: 'reset-mid-body' }],
+      },
+      {},
+      HANG_MS,
+    );
     expect(last(result.run)).toMatchObject({ state: 'succeeded', result: POST_RESULT, polls: 3 });
     expect(kinds(result.reqs)).toEqual(['initial', 'poll', 'final', 'final']);
     await finish(sim, result);
   });
 
   it('F1 F2 reset-mid-body on the initial POST is a NetworkError, not re-sent', async () => {
-    const result = await runOp(sim, 'POST', { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'initial', kind: 'reset-mid-body' }] }, {}, HANG_MS);
+    const result = await runOp(
+      sim,
+      'POST',
+      { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'initial', kind: 'reset-mid-body' }] },
+      {},
+      HANG_MS,
+    );
     expect(errorOf(result.run)).toMatchObject({ name: 'NetworkError', method: 'POST' });
     expect(kinds(result.reqs)).toEqual(['initial']);
     await finish(sim, result);
   });
 
   it('F1 F2 reset-mid-body on the initial PUT is retried', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'initial', kind: 'reset-mid-body' }] }, {}, HANG_MS);
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'initial', kind: 'reset-mid-body' }] },
+      {},
+      HANG_MS,
+    );
     expect(last(result.run).state).toBe('succeeded');
     expect(kinds(result.reqs)).toEqual(['initial', 'initial', 'poll', 'final']);
     await finish(sim, result);
@@ -340,7 +407,12 @@ describe.concurrent('F1 network errors', () => {
   });
 
   it('F1 a slow answer within requestTimeoutMs is simply waited for', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'poll', kind: 'slow', delayMs: 60 }] }, { requestTimeoutMs: 1000 });
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'poll', kind: 'slow', delayMs: 60 }] },
+      { requestTimeoutMs: 1000 },
+    );
     expect(result.reqs.map((r) => r.status)).toEqual([201, 200, 200]);
     expect(last(result.run).state).toBe('succeeded');
     await finish(sim, result);
@@ -349,7 +421,11 @@ describe.concurrent('F1 network errors', () => {
 
 describe.concurrent('R9 F2 bodies that break the protocol', () => {
   it('R9 malformed JSON from a status monitor is a ProtocolError carrying the raw body', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 3, faults: [{ on: 'poll', nth: 2, kind: 'malformed-json' }] });
+    const result = await runOp(sim, 'PUT', {
+      pattern: 'azure-async-operation',
+      polls: 3,
+      faults: [{ on: 'poll', nth: 2, kind: 'malformed-json' }],
+    });
     const error = errorOf(result.run);
     expect(error).toMatchObject({ name: 'ProtocolError', code: 'protocol', rule: 'R9' });
     expect(typeof error['body']).toBe('string');
@@ -376,7 +452,11 @@ describe.concurrent('R9 F2 bodies that break the protocol', () => {
   });
 
   it('R9 an empty body from a status monitor is a ProtocolError', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 2, faults: [{ on: 'poll', nth: 1, kind: 'empty-body' }] });
+    const result = await runOp(sim, 'PUT', {
+      pattern: 'azure-async-operation',
+      polls: 2,
+      faults: [{ on: 'poll', nth: 1, kind: 'empty-body' }],
+    });
     expect(errorOf(result.run)).toMatchObject({ name: 'ProtocolError', rule: 'R9' });
     expect(kinds(result.reqs)).toEqual(['initial', 'poll']);
     await finish(sim, result);
@@ -417,24 +497,41 @@ describe.concurrent('R9 F2 bodies that break the protocol', () => {
   });
 
   it('F2 an oversized body under the cap is read normally', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 2, faults: [{ on: 'poll', nth: 1, kind: 'oversized-json', bytes: 20_000 }] }, { maxBodyBytes: 100_000 });
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 2, faults: [{ on: 'poll', nth: 1, kind: 'oversized-json', bytes: 20_000 }] },
+      { maxBodyBytes: 100_000 },
+    );
     expect(last(result.run).state).toBe('succeeded');
     await finish(sim, result);
   });
 
   it('F2 malformed JSON from the final GET (the result) is a ProtocolError', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'final', kind: 'malformed-json' }] });
+    const result = await runOp(sim, 'PUT', {
+      pattern: 'azure-async-operation',
+      polls: 1,
+      faults: [{ on: 'final', kind: 'malformed-json' }],
+    });
     // Never a success without the result: only the initial snapshot, then the error.
-    expect(result.run.snapshots.map((s) => [s.state, s.status, s.httpStatus, s.polls, 'result' in s])).toEqual([['running', 'Accepted', 201, 0, false]]);
+    expect(result.run.snapshots.map((s) => [s.state, s.status, s.httpStatus, s.polls, 'result' in s])).toEqual([
+      ['running', 'Accepted', 201, 0, false],
+    ]);
     expect(errorOf(result.run)).toMatchObject({ name: 'ProtocolError', code: 'protocol' });
     expect(kinds(result.reqs)).toEqual(['initial', 'poll', 'final']);
     await finish(sim, result);
   });
 
   it('F2 R4 malformed JSON from a provisioning-state poll (the resource) is a ProtocolError', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'provisioning-state', polls: 3, faults: [{ on: 'poll', nth: 1, kind: 'malformed-json' }] });
+    const result = await runOp(sim, 'PUT', {
+      pattern: 'provisioning-state',
+      polls: 3,
+      faults: [{ on: 'poll', nth: 1, kind: 'malformed-json' }],
+    });
     // The resource was still InProgress: a truncated body must not read as "done".
-    expect(result.run.snapshots.map((s) => [s.state, s.status, s.httpStatus, s.polls, 'result' in s])).toEqual([['running', 'InProgress', 201, 0, false]]);
+    expect(result.run.snapshots.map((s) => [s.state, s.status, s.httpStatus, s.polls, 'result' in s])).toEqual([
+      ['running', 'InProgress', 201, 0, false],
+    ]);
     expect(errorOf(result.run)).toMatchObject({ name: 'ProtocolError', code: 'protocol' });
     expect(kinds(result.reqs)).toEqual(['initial', 'poll']);
     await finish(sim, result);
@@ -443,7 +540,12 @@ describe.concurrent('R9 F2 bodies that break the protocol', () => {
 
 describe.concurrent('S1 R8 other-origin', () => {
   it('S1 polling headers of the initial response on another origin: SecurityError, nothing sent there', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 1, location: true, faults: [{ on: 'initial', kind: 'other-origin' }] });
+    const result = await runOp(sim, 'PUT', {
+      pattern: 'azure-async-operation',
+      polls: 1,
+      location: true,
+      faults: [{ on: 'initial', kind: 'other-origin' }],
+    });
     const error = errorOf(result.run);
     expect(error).toMatchObject({ name: 'SecurityError', code: 'security' });
     expect(String(error['url']).startsWith(sim.otherOriginUrl)).toBe(true);
@@ -473,7 +575,12 @@ describe.concurrent('S1 R8 other-origin', () => {
   });
 
   it('S1 R8 a poll response that moves the monitor to another origin: SecurityError before any request there', async () => {
-    const result = await runOp(sim, 'POST', { pattern: 'operation-location', polls: 3, resource: POST_RESULT, faults: [{ on: 'poll', nth: 1, kind: 'other-origin' }] });
+    const result = await runOp(sim, 'POST', {
+      pattern: 'operation-location',
+      polls: 3,
+      resource: POST_RESULT,
+      faults: [{ on: 'poll', nth: 1, kind: 'other-origin' }],
+    });
     expect(errorOf(result.run)).toMatchObject({ name: 'SecurityError' });
     expect(result.reqs.map((r) => [r.kind, r.listener])).toEqual([
       ['initial', 'main'],
@@ -495,7 +602,12 @@ describe.concurrent('S1 R8 other-origin', () => {
   });
 
   it('S1 X4 a resourceLocation on another origin is refused with a SecurityError', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 2, resourceLocation: true, faults: [{ on: 'poll', nth: 2, kind: 'other-origin' }] });
+    const result = await runOp(sim, 'PUT', {
+      pattern: 'azure-async-operation',
+      polls: 2,
+      resourceLocation: true,
+      faults: [{ on: 'poll', nth: 2, kind: 'other-origin' }],
+    });
     expect(errorOf(result.run)).toMatchObject({ name: 'SecurityError' });
     expect(result.reqs.filter((r) => r.listener === 'other-origin')).toHaveLength(0);
     expect(kinds(result.reqs)).toEqual(['initial', 'poll', 'poll']);
@@ -526,17 +638,25 @@ describe.concurrent('R14 gone during a DELETE', () => {
     await finish(sim, result);
   });
 
-  it.each(['azure-async-operation', 'location'] as const)("R14 with deleteNotFound: 'error', a 404 while polling a DELETE (%s) is an HttpError 404", async (pattern) => {
-    const result = await runOp(sim, 'DELETE', { pattern, polls: 3, faults: [{ on: 'poll', nth: 2, kind: 'gone' }] }, { deleteNotFound: 'error' });
-    const pollStatus = pattern === 'location' ? 202 : 200;
-    expect(digest(result.run)).toEqual([
-      ['running', 'Accepted', 202, 0],
-      ['running', 'InProgress', pollStatus, 1],
-    ]);
-    expect(errorOf(result.run)).toMatchObject({ name: 'HttpError', code: 'http', status: 404 });
-    expect(kinds(result.reqs)).toEqual(['initial', 'poll', 'poll']);
-    await finish(sim, result);
-  });
+  it.each(['azure-async-operation', 'location'] as const)(
+    "R14 with deleteNotFound: 'error', a 404 while polling a DELETE (%s) is an HttpError 404",
+    async (pattern) => {
+      const result = await runOp(
+        sim,
+        'DELETE',
+        { pattern, polls: 3, faults: [{ on: 'poll', nth: 2, kind: 'gone' }] },
+        { deleteNotFound: 'error' },
+      );
+      const pollStatus = pattern === 'location' ? 202 : 200;
+      expect(digest(result.run)).toEqual([
+        ['running', 'Accepted', 202, 0],
+        ['running', 'InProgress', pollStatus, 1],
+      ]);
+      expect(errorOf(result.run)).toMatchObject({ name: 'HttpError', code: 'http', status: 404 });
+      expect(kinds(result.reqs)).toEqual(['initial', 'poll', 'poll']);
+      await finish(sim, result);
+    },
+  );
 
   it('R13 R14 a 404 while polling a PUT is an HttpError (only a DELETE treats it as success)', async () => {
     const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 3, faults: [{ on: 'poll', nth: 1, kind: 'gone' }] });

@@ -43,7 +43,12 @@ describe.concurrent('with fetch: globalThis.fetch', () => {
   });
 
   it('R13 R11 a location POST failing with 4xx is a failed snapshot with the whole error', async () => {
-    const result = await runOp(sim, 'POST', { pattern: 'location', polls: 2, outcome: 'Failed', locationFailure: 409, error: NESTED_ERROR }, GLOBAL);
+    const result = await runOp(
+      sim,
+      'POST',
+      { pattern: 'location', polls: 2, outcome: 'Failed', locationFailure: 409, error: NESTED_ERROR },
+      GLOBAL,
+    );
     const end = last(result.run);
     expect(end).toMatchObject({ state: 'failed', status: 'Failed', httpStatus: 409, polls: 2 });
     expect(end.error).toStrictEqual(NESTED_ERROR);
@@ -52,14 +57,25 @@ describe.concurrent('with fetch: globalThis.fetch', () => {
   });
 
   it('F1 F2 reset-mid-body on a poll is retried', async () => {
-    const result = await runOp(sim, 'POST', { pattern: 'operation-location', polls: 3, resource: POST_RESULT, faults: [{ on: 'poll', nth: 2, kind: 'reset-mid-body' }] }, GLOBAL, 2_000);
+    const result = await runOp(
+      sim,
+      'POST',
+      { pattern: 'operation-location', polls: 3, resource: POST_RESULT, faults: [{ on: 'poll', nth: 2, kind: 'reset-mid-body' }] },
+      GLOBAL,
+      2_000,
+    );
     expect(last(result.run)).toMatchObject({ state: 'succeeded', result: POST_RESULT, polls: 3 });
     expect(result.reqs.map((r) => r.fault)).toEqual([undefined, undefined, 'reset-mid-body', undefined]);
     await finish(sim, result);
   });
 
   it('F1 reset on the initial POST is a NetworkError, sent once', async () => {
-    const result = await runOp(sim, 'POST', { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'initial', kind: 'reset' }] }, GLOBAL);
+    const result = await runOp(
+      sim,
+      'POST',
+      { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'initial', kind: 'reset' }] },
+      GLOBAL,
+    );
     expect(errorOf(result.run)).toMatchObject({ name: 'NetworkError', method: 'POST' });
     expect(kinds(result.reqs)).toEqual(['initial']);
     await finish(sim, result);
@@ -85,7 +101,12 @@ describe.concurrent('with fetch: globalThis.fetch', () => {
   });
 
   it('R9 malformed JSON from a status monitor is a ProtocolError', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 2, faults: [{ on: 'poll', kind: 'malformed-json' }] }, GLOBAL);
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 2, faults: [{ on: 'poll', kind: 'malformed-json' }] },
+      GLOBAL,
+    );
     const error = errorOf(result.run);
     expect(error).toMatchObject({ name: 'ProtocolError', rule: 'R9' });
     expect(typeof error['body']).toBe('string');

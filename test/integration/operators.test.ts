@@ -245,7 +245,9 @@ describe.concurrent('finalResult', () => {
     const t = target(sim);
     sim.define(t.path, { pattern: 'location', polls: 2 });
     const Widget = io.type({ id: io.string, properties: io.type({ size: io.number, provisioningState: io.string }) });
-    const widget = await lastValueFrom(trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast({ result: Widget })).pipe(finalResult()));
+    const widget = await lastValueFrom(
+      trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast({ result: Widget })).pipe(finalResult()),
+    );
     const size: number = widget.properties.size;
     expect(size).toBe(3);
     expect(widget.id).toBe(t.path);
@@ -285,7 +287,12 @@ describe.concurrent('finalResult', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ name: 'OperationFailedError', state: 'canceled', status: 'Cancelled', error: { code: 'Unknown' } });
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      name: 'OperationFailedError',
+      state: 'canceled',
+      status: 'Cancelled',
+      error: { code: 'Unknown' },
+    });
   });
 });
 
@@ -295,13 +302,15 @@ describe.concurrent('T6 F3 unsubscribing mid-flight', () => {
     sim.define(t.path, { pattern: 'azure-async-operation', polls: 100 });
     const seen: OperationSnapshot[] = [];
     await new Promise<void>((resolve) => {
-      const subscription: Subscription = trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast({ delay: 15 })).subscribe((s) => {
-        seen.push(s);
-        if (s.polls === 3) {
-          subscription.unsubscribe();
-          resolve();
-        }
-      });
+      const subscription: Subscription = trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast({ delay: 15 })).subscribe(
+        (s) => {
+          seen.push(s);
+          if (s.polls === 3) {
+            subscription.unsubscribe();
+            resolve();
+          }
+        },
+      );
     });
     const count = requestsFor(sim, t).length;
     expect(count).toBe(4);

@@ -103,7 +103,7 @@ const KINDS: Kind[] = [
     success: () => ({ httpStatus: 200 }),
   },
   {
-    title: 'R2 operation-location POST (X2 the monitor\'s result)',
+    title: "R2 operation-location POST (X2 the monitor's result)",
     method: 'POST',
     monitor: 'status',
     script: { pattern: 'operation-location', resource: POST_RESULT },
@@ -362,11 +362,36 @@ describe.concurrent('R12 custom status values', () => {
     result: (t: Target) => unknown;
   }
   const CUSTOM: CustomKind[] = [
-    { title: 'azure-async-operation PUT', method: 'PUT', script: { pattern: 'azure-async-operation' }, result: (t) => putResource(t, 'Completed') },
-    { title: 'azure-async-operation POST', method: 'POST', script: { pattern: 'azure-async-operation', resource: POST_RESULT }, result: () => POST_RESULT },
-    { title: 'operation-location POST', method: 'POST', script: { pattern: 'operation-location', resource: POST_RESULT }, result: () => POST_RESULT },
-    { title: 'provisioning-state PUT', method: 'PUT', script: { pattern: 'provisioning-state' }, result: (t) => putResource(t, 'Completed') },
-    { title: 'provisioning-state PATCH', method: 'PATCH', script: { pattern: 'provisioning-state' }, result: (t) => patchResource(t, 'Completed') },
+    {
+      title: 'azure-async-operation PUT',
+      method: 'PUT',
+      script: { pattern: 'azure-async-operation' },
+      result: (t) => putResource(t, 'Completed'),
+    },
+    {
+      title: 'azure-async-operation POST',
+      method: 'POST',
+      script: { pattern: 'azure-async-operation', resource: POST_RESULT },
+      result: () => POST_RESULT,
+    },
+    {
+      title: 'operation-location POST',
+      method: 'POST',
+      script: { pattern: 'operation-location', resource: POST_RESULT },
+      result: () => POST_RESULT,
+    },
+    {
+      title: 'provisioning-state PUT',
+      method: 'PUT',
+      script: { pattern: 'provisioning-state' },
+      result: (t) => putResource(t, 'Completed'),
+    },
+    {
+      title: 'provisioning-state PATCH',
+      method: 'PATCH',
+      script: { pattern: 'provisioning-state' },
+      result: (t) => patchResource(t, 'Completed'),
+    },
   ];
 
   it.each(CUSTOM)('R12 T5 $title: "Completed" without terminalStates runs until timeoutMs → TimeoutError', async ({ method, script }) => {
@@ -394,7 +419,11 @@ describe.concurrent('R12 custom status values', () => {
   });
 
   it('R12 location PUT: a 200 whose provisioningState is "Completed" succeeds with terminalStates', async () => {
-    const result = await runOp('PUT', { pattern: 'location', polls: 2, outcome: 'Completed' }, { terminalStates: { succeeded: ['Completed'] } });
+    const result = await runOp(
+      'PUT',
+      { pattern: 'location', polls: 2, outcome: 'Completed' },
+      { terminalStates: { succeeded: ['Completed'] } },
+    );
     const end = last(result.run);
     expect(end).toMatchObject({ state: 'succeeded', status: 'Completed', httpStatus: 200, polls: 2 });
     expect(end.result).toStrictEqual(putResource(result.t, 'Completed'));
@@ -409,7 +438,11 @@ describe.concurrent('R12 custom status values', () => {
   });
 
   it('R12 terminalStates.failed maps a custom value to a failed snapshot (no final GET)', async () => {
-    const result = await runOp('PUT', { pattern: 'azure-async-operation', polls: 2, outcome: 'Aborted', error: NESTED_ERROR }, { terminalStates: { failed: ['Aborted'] } });
+    const result = await runOp(
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 2, outcome: 'Aborted', error: NESTED_ERROR },
+      { terminalStates: { failed: ['Aborted'] } },
+    );
     const end = last(result.run);
     expect(end).toMatchObject({ state: 'failed', status: 'Aborted', httpStatus: 200 });
     expect(end.error).toStrictEqual(NESTED_ERROR);
@@ -439,7 +472,13 @@ describe.concurrent('X4 X5 where the result comes from', () => {
   });
 
   it('X4 resourceLocation overrides the Location of a POST (X2)', async () => {
-    const result = await runOp('POST', { pattern: 'azure-async-operation', polls: 2, location: true, resourceLocation: true, resource: POST_RESULT });
+    const result = await runOp('POST', {
+      pattern: 'azure-async-operation',
+      polls: 2,
+      location: true,
+      resourceLocation: true,
+      resource: POST_RESULT,
+    });
     const finals = result.reqs.filter((r) => r.kind === 'final');
     expect(finals.map((r) => pathOf(r.url).split('/').slice(-2, -1)[0])).toEqual(['operationResources']);
     expect(result.reqs.some(isLocation)).toBe(false);
@@ -447,7 +486,7 @@ describe.concurrent('X4 X5 where the result comes from', () => {
     await finish(result);
   });
 
-  it('X5 finalStateVia azure-async-operation: a POST with a Location takes the monitor\'s result, no final GET', async () => {
+  it("X5 finalStateVia azure-async-operation: a POST with a Location takes the monitor's result, no final GET", async () => {
     const result = await runOp(
       'POST',
       { pattern: 'azure-async-operation', polls: 2, location: true, resource: POST_RESULT },
@@ -483,7 +522,11 @@ describe.concurrent('X4 X5 where the result comes from', () => {
   });
 
   it('X5 finalStateVia original-uri: a POST reads its result from the original URL', async () => {
-    const result = await runOp('POST', { pattern: 'azure-async-operation', polls: 2, resource: POST_RESULT, monitorResult: 'none' }, { finalStateVia: 'original-uri' });
+    const result = await runOp(
+      'POST',
+      { pattern: 'azure-async-operation', polls: 2, resource: POST_RESULT, monitorResult: 'none' },
+      { finalStateVia: 'original-uri' },
+    );
     const finals = result.reqs.filter((r) => r.kind === 'final');
     expect(finals.map((r) => [r.method, r.url])).toEqual([['GET', result.t.pathAndQuery]]);
     expect(last(result.run).result).toStrictEqual(POST_RESULT);
@@ -502,7 +545,13 @@ describe.concurrent('X4 X5 where the result comes from', () => {
 
 describe.concurrent('R15 R7 polling URLs', () => {
   it('R15 api-version is added to monitor, Location and final URLs that lack it', async () => {
-    const result = await runOp('POST', { pattern: 'azure-async-operation', polls: 2, location: true, keepApiVersion: false, resource: POST_RESULT });
+    const result = await runOp('POST', {
+      pattern: 'azure-async-operation',
+      polls: 2,
+      location: true,
+      keepApiVersion: false,
+      resource: POST_RESULT,
+    });
     const first = result.run.snapshots[0]!;
     expect(first.resumeToken.pollUrl).toMatch(new RegExp(`/operationStatuses/[0-9a-f-]+\\?api-version=${API_VERSION}$`));
     expect(first.resumeToken.locationUrl).toMatch(new RegExp(`/operationResults/[0-9a-f-]+\\?api-version=${API_VERSION}$`));
@@ -536,7 +585,13 @@ describe.concurrent('R15 R7 polling URLs', () => {
   });
 
   it('R7 relative polling URLs resolve against the response that carried them', async () => {
-    const result = await runOp('PUT', { pattern: 'azure-async-operation', polls: 2, relativeUrls: true, location: true, resourceLocation: true });
+    const result = await runOp('PUT', {
+      pattern: 'azure-async-operation',
+      polls: 2,
+      relativeUrls: true,
+      location: true,
+      resourceLocation: true,
+    });
     const first = result.run.snapshots[0]!;
     expect(first.resumeToken.pollUrl!.startsWith(`${sim.url}/subscriptions/${result.t.uid}/`)).toBe(true);
     expect(first.resumeToken.locationUrl!.startsWith(`${sim.url}/subscriptions/${result.t.uid}/`)).toBe(true);

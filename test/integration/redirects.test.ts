@@ -82,10 +82,18 @@ for (const [name, http] of clients) {
   describe(`S1 redirects with ${name}`, () => {
     const run = async (to: string, extra: Parameters<typeof trackOperation>[1] = {}) => {
       const tag = `${name}-${to}-${Math.random()}`;
-      const options = { delay: 1, retry: false as const, authorize: () => ({ authorization: `Bearer ${tag}` }), ...(http ? { http } : {}), ...extra };
+      const options = {
+        delay: 1,
+        retry: false as const,
+        authorize: () => ({ authorization: `Bearer ${tag}` }),
+        ...(http ? { http } : {}),
+        ...extra,
+      };
       const outcome: { snapshots: OperationSnapshot[]; error?: unknown } = { snapshots: [] };
       try {
-        outcome.snapshots = await lastValueFrom(trackOperation({ method: 'PUT', url: `${trustedUrl}/things/1?to=${to}` }, options).pipe(toArray()));
+        outcome.snapshots = await lastValueFrom(
+          trackOperation({ method: 'PUT', url: `${trustedUrl}/things/1?to=${to}` }, options).pipe(toArray()),
+        );
       } catch (error) {
         outcome.error = error;
       }
@@ -103,7 +111,12 @@ for (const [name, http] of clients) {
       const { snapshots, error, seen: mine } = await run('same');
       expect(error).toBeUndefined();
       expect(snapshots.at(-1)).toMatchObject({ state: 'succeeded', polls: 3, result: { name: 'thing', path: '/things/1' } });
-      expect(mine.map((s) => `${s.method} ${s.path.split('?')[0]}`)).toEqual(['PUT /things/1', 'GET /op', 'GET /op-moved', 'GET /things/1']);
+      expect(mine.map((s) => `${s.method} ${s.path.split('?')[0]}`)).toEqual([
+        'PUT /things/1',
+        'GET /op',
+        'GET /op-moved',
+        'GET /things/1',
+      ]);
     });
 
     it('S1 allowedOrigins lets a redirect reach the allowed origin', async () => {

@@ -42,7 +42,8 @@ function outcome(s: OperationSnapshot, uid: string): unknown {
   return JSON.parse(text.replace(UUID, '<operation>').replaceAll(uid, '<subscription>'));
 }
 
-const body = (method: LroMethod) => (method === 'PUT' ? { location: 'westus', properties: { size: 3 } } : method === 'PATCH' ? { properties: { size: 5 } } : undefined);
+const body = (method: LroMethod) =>
+  method === 'PUT' ? { location: 'westus', properties: { size: 3 } } : method === 'PATCH' ? { properties: { size: 5 } } : undefined;
 
 describe.concurrent('S3 resuming from every snapshot of every pattern', () => {
   for (const [pattern, method, extra] of CASES) {
@@ -65,7 +66,10 @@ describe.concurrent('S3 resuming from every snapshot of every pattern', () => {
         const resumed = await lastValueFrom(resumeOperation(token, fast()).pipe(toArray()));
         const end = resumed.at(-1)!;
         expect(outcome(end, t.uid), `${name}, token of snapshot ${k}`).toStrictEqual(outcome(final, whole.uid));
-        expect(requestsFor(sim, t).filter((r) => r.kind === 'initial'), `${name}, token of snapshot ${k}`).toHaveLength(1);
+        expect(
+          requestsFor(sim, t).filter((r) => r.kind === 'initial'),
+          `${name}, token of snapshot ${k}`,
+        ).toHaveLength(1);
       }
     });
   }

@@ -35,7 +35,12 @@ function expectNoSecret(...values: unknown[]): void {
 describe.concurrent('S1 credentials', () => {
   it('S1 every request to the initial origin carries the authorization header: initial, polls, Location and resourceLocation', async () => {
     const { authorize, calls } = recordingAuthorize();
-    const result = await runOp(sim, 'POST', { pattern: 'azure-async-operation', polls: 3, location: true, resourceLocation: true, resource: POST_RESULT }, { authorize });
+    const result = await runOp(
+      sim,
+      'POST',
+      { pattern: 'azure-async-operation', polls: 3, location: true, resourceLocation: true, resource: POST_RESULT },
+      { authorize },
+    );
     const { reqs, run } = result;
     expect(kinds(reqs)).toEqual(['initial', 'poll', 'poll', 'poll', 'final']);
     for (const r of reqs) {
@@ -55,7 +60,14 @@ describe.concurrent('S1 credentials', () => {
     const result = await runOp(
       sim,
       'PUT',
-      { pattern: 'location', polls: 2, faults: [{ on: 'initial', kind: 503 }, { on: 'poll', nth: 1, kind: 'reset' }] },
+      {
+        pattern: 'location',
+        polls: 2,
+        faults: [
+          { on: 'initial', kind: 503 },
+          { on: 'poll', nth: 1, kind: 'reset' },
+        ],
+      },
       { authorize, finalStateVia: 'original-uri' },
     );
     expect(result.reqs.map((r) => [r.method, r.status])).toEqual([
@@ -87,7 +99,12 @@ describe.concurrent('S1 credentials', () => {
 
   it('S1 a polling URL on another origin is refused: the other origin receives no request, so no credential', async () => {
     const { authorize, calls } = recordingAuthorize();
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 2, location: true, faults: [{ on: 'initial', kind: 'other-origin' }] }, { authorize });
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 2, location: true, faults: [{ on: 'initial', kind: 'other-origin' }] },
+      { authorize },
+    );
     const error = errorOf(result.run);
     expect(error).toMatchObject({ name: 'SecurityError', code: 'security' });
     expect(result.reqs.filter((r) => r.listener === 'other-origin')).toHaveLength(0);
@@ -100,7 +117,12 @@ describe.concurrent('S1 credentials', () => {
 
   it('S1 R8 a monitor moved to another origin mid-operation is refused before any credential goes there', async () => {
     const { authorize, calls } = recordingAuthorize();
-    const result = await runOp(sim, 'DELETE', { pattern: 'azure-async-operation', polls: 4, faults: [{ on: 'poll', nth: 2, kind: 'other-origin' }] }, { authorize });
+    const result = await runOp(
+      sim,
+      'DELETE',
+      { pattern: 'azure-async-operation', polls: 4, faults: [{ on: 'poll', nth: 2, kind: 'other-origin' }] },
+      { authorize },
+    );
     expect(errorOf(result.run)).toMatchObject({ name: 'SecurityError' });
     expect(result.reqs.map((r) => r.listener)).toEqual(['main', 'main', 'main']);
     for (const r of result.reqs) expect(r.headerNames).toContain('authorization');
@@ -111,7 +133,12 @@ describe.concurrent('S1 credentials', () => {
 
   it('S1 a final URL (resourceLocation) on another origin is refused', async () => {
     const { authorize, calls } = recordingAuthorize();
-    const result = await runOp(sim, 'PUT', { pattern: 'operation-location', polls: 2, resourceLocation: true, faults: [{ on: 'poll', nth: 2, kind: 'other-origin' }] }, { authorize });
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'operation-location', polls: 2, resourceLocation: true, faults: [{ on: 'poll', nth: 2, kind: 'other-origin' }] },
+      { authorize },
+    );
     expect(errorOf(result.run)).toMatchObject({ name: 'SecurityError' });
     expect(result.reqs.filter((r) => r.listener === 'other-origin')).toHaveLength(0);
     expect(calls.some((c) => c.url.startsWith(sim.otherOriginUrl))).toBe(false);
@@ -152,14 +179,21 @@ describe.concurrent('S1 credentials', () => {
 
   it('S1 F4 an HttpError and an OperationFailedError carry no credential', async () => {
     const { authorize } = recordingAuthorize();
-    const httpFailure = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 2, faults: [{ on: 'poll', kind: 403 }] }, { authorize });
+    const httpFailure = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 2, faults: [{ on: 'poll', kind: 403 }] },
+      { authorize },
+    );
     const error = errorOf(httpFailure.run);
     expect(error).toMatchObject({ name: 'HttpError', status: 403 });
     expectNoSecret(error, httpFailure.run.snapshots);
 
     const t = target(sim);
     sim.define(t.path, { pattern: 'location', polls: 1, outcome: 'Failed' });
-    const failed = await lastValueFrom(trackOperation({ method: 'DELETE', url: t.url }, { delay: 10, authorize }).pipe(finalResult())).catch((e: unknown) => e);
+    const failed = await lastValueFrom(
+      trackOperation({ method: 'DELETE', url: t.url }, { delay: 10, authorize }).pipe(finalResult()),
+    ).catch((e: unknown) => e);
     expect(failed).toMatchObject({ name: 'OperationFailedError', state: 'failed' });
     expectNoSecret(failed);
     for (const r of requestsFor(sim, t)) expect(r.headerNames).toContain('authorization');
@@ -188,7 +222,12 @@ describe.concurrent('S1 credentials', () => {
   });
 
   it('S1 static `headers` go with every request too', async () => {
-    const result = await runOp(sim, 'POST', { pattern: 'location', polls: 2, resource: POST_RESULT }, { headers: { 'x-ms-client-request-id': 'abc' } });
+    const result = await runOp(
+      sim,
+      'POST',
+      { pattern: 'location', polls: 2, resource: POST_RESULT },
+      { headers: { 'x-ms-client-request-id': 'abc' } },
+    );
     for (const r of result.reqs) expect(r.headerNames).toContain('x-ms-client-request-id');
     expect(last(result.run).result).toStrictEqual(POST_RESULT);
     await finish(sim, result);

@@ -54,7 +54,9 @@ function define(i: number, script: OperationScript): Target {
 
 describe('F1 transient faults under stress', () => {
   it(`F1 ${TRACKERS} concurrent trackers through 5xx bursts, 429 storms, cut bodies and slow answers all succeed, polls counting every request`, async () => {
-    const targets = Array.from({ length: TRACKERS }, (_, i) => define(i, { pattern: 'azure-async-operation', polls: 3, faults: faultsFor(i) }));
+    const targets = Array.from({ length: TRACKERS }, (_, i) =>
+      define(i, { pattern: 'azure-async-operation', polls: 3, faults: faultsFor(i) }),
+    );
     const streams = targets.map((t) => trackOperation({ method: 'PUT', url: t.url, body: {} }, options));
     const run = await collect(merge(...streams), 20_000, true);
     expect(run.error).toBeUndefined();
@@ -104,7 +106,11 @@ describe('F1 transient faults under stress', () => {
 
     const shared = group(300);
     const limiter = createRequestLimiter();
-    const runShared = await collect(merge(...shared.map((t) => trackOperation({ method: 'PUT', url: t.url, body: {} }, { ...slow, limiter }))), 20_000, true);
+    const runShared = await collect(
+      merge(...shared.map((t) => trackOperation({ method: 'PUT', url: t.url, body: {} }, { ...slow, limiter }))),
+      20_000,
+      true,
+    );
     expect(runShared.error).toBeUndefined();
     expect(runShared.snapshots.filter((s) => s.done).map((s) => s.state)).toEqual(Array(20).fill('succeeded'));
 
@@ -117,7 +123,11 @@ describe('F1 the global fetch too', () => {
   it('F1 mixed faults with the global fetch: every tracker succeeds', async () => {
     const http = fetchHttpClient(globalThis.fetch as unknown as FetchLike);
     const targets = Array.from({ length: 12 }, (_, i) => define(500 + i, { pattern: 'location', polls: 3, faults: faultsFor(i) }));
-    const run = await collect(merge(...targets.map((t) => trackOperation({ method: 'PUT', url: t.url, body: {} }, { ...options, http }))), 20_000, true);
+    const run = await collect(
+      merge(...targets.map((t) => trackOperation({ method: 'PUT', url: t.url, body: {} }, { ...options, http }))),
+      20_000,
+      true,
+    );
     expect(run.error).toBeUndefined();
     expect(run.snapshots.filter((s) => s.done).map((s) => s.state)).toEqual(Array(12).fill('succeeded'));
   }, 30_000);

@@ -90,7 +90,7 @@ describe.concurrent('T1 Retry-After on every response, the initial one included'
   });
 });
 
-describe.concurrent('T2 T4 the caller\'s schedule', () => {
+describe.concurrent("T2 T4 the caller's schedule", () => {
   it('T2 without Retry-After and without `delay`, the default policy waits 1 s before the first poll', async () => {
     const t = target(sim);
     sim.define(t.path, { pattern: 'azure-async-operation', polls: 1 });
@@ -122,7 +122,12 @@ describe.concurrent('T2 T4 the caller\'s schedule', () => {
   });
 
   it('T4 minDelayMs raises a short delay', async () => {
-    const result = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 2, retryAfter: { form: 'ms', value: 1 } }, { minDelayMs: 60 });
+    const result = await runOp(
+      sim,
+      'PUT',
+      { pattern: 'azure-async-operation', polls: 2, retryAfter: { form: 'ms', value: 1 } },
+      { minDelayMs: 60 },
+    );
     expect(result.run.snapshots.slice(0, 2).map((s) => s.nextPollInMs)).toEqual([60, 60]);
     const [initial, poll1, poll2] = result.reqs as [RecordedRequest, RecordedRequest, RecordedRequest];
     expect(gap(initial, poll1)).toBeGreaterThanOrEqual(60 - TOLERANCE_MS);
@@ -148,7 +153,11 @@ describe.concurrent('R10 what the status monitor reports about itself', () => {
     expect(run.snapshots.map((s) => s.percentComplete)).toEqual([undefined, 25, 50, 75, 100]);
     expect('percentComplete' in run.snapshots[0]!).toBe(false);
     const running = run.snapshots[1]!;
-    expect(running.operation).toEqual({ id: expect.stringContaining('/operationStatuses/'), name: expect.any(String), startTime: expect.any(String) });
+    expect(running.operation).toEqual({
+      id: expect.stringContaining('/operationStatuses/'),
+      name: expect.any(String),
+      startTime: expect.any(String),
+    });
     expect(Number.isNaN(Date.parse(running.operation!.startTime!))).toBe(false);
     const end = last(run);
     expect(end).toMatchObject({ state: 'succeeded', percentComplete: 100 });
@@ -158,7 +167,12 @@ describe.concurrent('R10 what the status monitor reports about itself', () => {
   });
 
   it('R10 percentComplete of the operation-location monitor of a POST', async () => {
-    const result = await runOp(sim, 'POST', { pattern: 'operation-location', polls: 2, percentComplete: (f) => Math.round(f * 80), resource: { ok: 1 } });
+    const result = await runOp(sim, 'POST', {
+      pattern: 'operation-location',
+      polls: 2,
+      percentComplete: (f) => Math.round(f * 80),
+      resource: { ok: 1 },
+    });
     expect(result.run.snapshots.map((s) => s.percentComplete)).toEqual([undefined, 40, 100]);
     expect(last(result.run).result).toEqual({ ok: 1 });
     await finish(sim, result);

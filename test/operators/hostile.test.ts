@@ -39,7 +39,11 @@ function track(routes: Record<string, Reply[]>, method: LroMethod = 'PUT', optio
   return outcome;
 }
 
-const accepted = (headers: Record<string, string>): Reply => ({ status: 201, headers, body: { properties: { provisioningState: 'Accepted' } } });
+const accepted = (headers: Record<string, string>): Reply => ({
+  status: 201,
+  headers,
+  body: { properties: { provisioningState: 'Accepted' } },
+});
 
 describe('S4 T3 absurd headers', () => {
   it('S4 R7 a 100 KB polling header is a ProtocolError at once, never requested', () => {
@@ -51,10 +55,14 @@ describe('S4 T3 absurd headers', () => {
   });
 
   it('S4 T1 a 100 KB Retry-After falls back to the delay policy', () => {
-    const outcome = track({
-      [RESOURCE]: [accepted({ 'Azure-AsyncOperation': MONITOR, 'Retry-After': '9'.repeat(100 * 1024) })],
-      [MONITOR]: [{ status: 200, body: { status: 'Succeeded' } }],
-    }, 'PUT', { maxDelayMs: 60_000 });
+    const outcome = track(
+      {
+        [RESOURCE]: [accepted({ 'Azure-AsyncOperation': MONITOR, 'Retry-After': '9'.repeat(100 * 1024) })],
+        [MONITOR]: [{ status: 200, body: { status: 'Succeeded' } }],
+      },
+      'PUT',
+      { maxDelayMs: 60_000 },
+    );
     // 10^(100k) seconds is not a finite number: the policy's first delay (1 s) applies.
     expect(outcome.sent[1]!.time).toBe(100 + 1000);
   });
@@ -135,7 +143,9 @@ describe('S4 F1 a 100 KB response header over real HTTP', () => {
     it(`S4 F1 with ${name}: the transport refuses it, retried, then a NetworkError`, async () => {
       polls = 0;
       const options = { delay: 1, retry: { maxRetries: 2, baseDelayMs: 5, jitter: 0 }, ...(http ? { http } : {}) };
-      const error = await lastValueFrom(trackOperation({ method: 'PUT', url: `${base}/things/1` }, options).pipe(toArray())).catch((e: unknown) => e);
+      const error = await lastValueFrom(trackOperation({ method: 'PUT', url: `${base}/things/1` }, options).pipe(toArray())).catch(
+        (e: unknown) => e,
+      );
       expect(error).toMatchObject({ name: 'NetworkError', method: 'GET' });
       expect(polls).toBe(3);
     });

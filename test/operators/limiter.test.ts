@@ -5,18 +5,26 @@ import { httpDouble, type Reply } from '../support/http-double';
 import { testScheduler } from '../support/virtual';
 
 const ARM = 'https://management.azure.com';
-const resource = (i: number): string => `${ARM}/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app${i}?api-version=2024-01-01`;
+const resource = (i: number): string =>
+  `${ARM}/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app${i}?api-version=2024-01-01`;
 const monitor = (i: number): string => `${ARM}/subscriptions/s1/providers/Microsoft.Web/operations/op${i}?api-version=2024-01-01`;
 
 // Operation i: PUT 201 + Azure-AsyncOperation (Retry-After 1), monitor Running then Succeeded, then the resource.
-function routes(count: number, monitorReplies: (i: number) => Reply[] = () => [
-  { status: 200, headers: { 'retry-after': '1' }, body: { status: 'Running' } },
-  { status: 200, body: { status: 'Succeeded' } },
-]): Record<string, Reply[]> {
+function routes(
+  count: number,
+  monitorReplies: (i: number) => Reply[] = () => [
+    { status: 200, headers: { 'retry-after': '1' }, body: { status: 'Running' } },
+    { status: 200, body: { status: 'Succeeded' } },
+  ],
+): Record<string, Reply[]> {
   const table: Record<string, Reply[]> = {};
   for (let i = 0; i < count; i++) {
     table[resource(i)] = [
-      { status: 201, headers: { 'azure-asyncoperation': monitor(i), 'retry-after': '1' }, body: { properties: { provisioningState: 'Accepted' } } },
+      {
+        status: 201,
+        headers: { 'azure-asyncoperation': monitor(i), 'retry-after': '1' },
+        body: { properties: { provisioningState: 'Accepted' } },
+      },
       { status: 200, body: { name: `app${i}` } },
     ];
     table[monitor(i)] = monitorReplies(i);
@@ -76,9 +84,11 @@ describe('F1 the shared request limiter (createRequestLimiter)', () => {
       const double = httpDouble(scheduler, helpers, routes(5));
       const t = traced(double.http, double.sent);
       const limiter = createRequestLimiter({ maxConcurrent: 2 });
-      merge(...[0, 1, 2, 3, 4].map((i) => trackOperation({ method: 'PUT', url: resource(i) }, { http: t.http, limiter }))).subscribe((s) => {
-        if (s.done) ends.push(s);
-      });
+      merge(...[0, 1, 2, 3, 4].map((i) => trackOperation({ method: 'PUT', url: resource(i) }, { http: t.http, limiter }))).subscribe(
+        (s) => {
+          if (s.done) ends.push(s);
+        },
+      );
       scheduler.flush();
       peak = t.peak();
       sent = double.sent.length;
@@ -144,7 +154,9 @@ describe('F1 the shared request limiter (createRequestLimiter)', () => {
     scheduler.run((helpers) => {
       const double = httpDouble(scheduler, helpers, routes(3));
       const limiter = createRequestLimiter({ maxConcurrent: 1, requestsPerSecond: 1 });
-      const subs: Subscription[] = [0, 1, 2].map((i) => trackOperation({ method: 'PUT', url: resource(i) }, { http: double.http, limiter }).subscribe());
+      const subs: Subscription[] = [0, 1, 2].map((i) =>
+        trackOperation({ method: 'PUT', url: resource(i) }, { http: double.http, limiter }).subscribe(),
+      );
       scheduler.schedule(() => subs.forEach((s) => s.unsubscribe()), 50);
       scheduler.flush();
       sent = double.sent.length;
@@ -159,6 +171,8 @@ describe('F1 the shared request limiter (createRequestLimiter)', () => {
   it('F1 bad limiter options and a bad limiter are TypeErrors', () => {
     expect(() => createRequestLimiter({ maxConcurrent: 0 })).toThrow(/maxConcurrent must be a number > 0, got 0/);
     expect(() => createRequestLimiter({ requestsPerSecond: Number.NaN })).toThrow(TypeError);
-    expect(() => trackOperation({ method: 'PUT', url: resource(0) }, { limiter: {} as never })).toThrow(/options.limiter must be a limiter from createRequestLimiter/);
+    expect(() => trackOperation({ method: 'PUT', url: resource(0) }, { limiter: {} as never })).toThrow(
+      /options.limiter must be a limiter from createRequestLimiter/,
+    );
   });
 });

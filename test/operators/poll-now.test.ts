@@ -64,6 +64,8 @@ describe('T4 pollNow: the caller ends a wait early', () => {
   });
 
   it('T4 pollNow must be an Observable', () => {
-    expect(() => trackOperation({ method: 'PUT', url: RESOURCE }, { pollNow: (() => 1) as never })).toThrow('options.pollNow must be an Observable');
+    expect(() => trackOperation({ method: 'PUT', url: RESOURCE }, { pollNow: (() => 1) as never })).toThrow(
+      'options.pollNow must be an Observable',
+    );
   });
 });

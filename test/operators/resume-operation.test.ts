@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Observable } from 'rxjs';
-import { ProtocolError, SecurityError, resumeOperation, trackOperation, type HttpClient, type HttpResponse, type LroMethod, type OperationSnapshot, type ResumeToken } from '../../src/index';
+import {
+  ProtocolError,
+  SecurityError,
+  resumeOperation,
+  trackOperation,
+  type HttpClient,
+  type HttpResponse,
+  type LroMethod,
+  type OperationSnapshot,
+  type ResumeToken,
+} from '../../src/index';
 import { testScheduler } from '../support/virtual';
 
 const ARM = 'https://management.azure.com/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Example/things';
@@ -14,37 +24,56 @@ const patterns: Record<string, { method: LroMethod; url: string; server: Server 
     method: 'PUT',
     url: `${ARM}/a?api-version=1`,
     server: (method, url, now) =>
-      method === 'PUT' ? { status: 201, headers: { 'azure-asyncoperation': `${ARM}/ops/a?api-version=1` }, body: { properties: { provisioningState: 'Accepted' } } }
-      : url.includes('/ops/') ? { status: 200, body: { status: now < DONE_AT ? 'Running' : 'Succeeded', percentComplete: Math.min(100, now / 100) } }
-      : { status: 200, body: { name: 'a', properties: { provisioningState: 'Succeeded' } } },
+      method === 'PUT'
+        ? {
+            status: 201,
+            headers: { 'azure-asyncoperation': `${ARM}/ops/a?api-version=1` },
+            body: { properties: { provisioningState: 'Accepted' } },
+          }
+        : url.includes('/ops/')
+          ? { status: 200, body: { status: now < DONE_AT ? 'Running' : 'Succeeded', percentComplete: Math.min(100, now / 100) } }
+          : { status: 200, body: { name: 'a', properties: { provisioningState: 'Succeeded' } } },
   },
   'operation-location + Location (POST)': {
     method: 'POST',
     url: `${ARM}/b/run?api-version=1`,
     server: (method, url, now) =>
-      method === 'POST' ? { status: 202, headers: { 'operation-location': `${ARM}/ops/b?api-version=1`, location: `${ARM}/results/b?api-version=1` } }
-      : url.includes('/ops/') ? { status: 200, body: { status: now < DONE_AT ? 'NotStarted' : 'Succeeded' } }
-      : { status: 200, body: { output: 'b' } },
+      method === 'POST'
+        ? { status: 202, headers: { 'operation-location': `${ARM}/ops/b?api-version=1`, location: `${ARM}/results/b?api-version=1` } }
+        : url.includes('/ops/')
+          ? { status: 200, body: { status: now < DONE_AT ? 'NotStarted' : 'Succeeded' } }
+          : { status: 200, body: { output: 'b' } },
   },
   'location (DELETE)': {
     method: 'DELETE',
     url: `${ARM}/c?api-version=1`,
     server: (method, _url, now): ReturnType<Server> =>
-      method === 'DELETE' ? { status: 202, headers: { location: `${ARM}/results/c?api-version=1`, 'retry-after': '3' } }
-      : now < DONE_AT ? { status: 202, headers: { 'retry-after': '3' } } : { status: 204 },
+      method === 'DELETE'
+        ? { status: 202, headers: { location: `${ARM}/results/c?api-version=1`, 'retry-after': '3' } }
+        : now < DONE_AT
+          ? { status: 202, headers: { 'retry-after': '3' } }
+          : { status: 204 },
   },
   'provisioningState (PUT)': {
     method: 'PUT',
     url: `${ARM}/d?api-version=1`,
-    server: (_method, _url, now) => ({ status: 200, body: { name: 'd', properties: { provisioningState: now < DONE_AT ? 'Creating' : 'Succeeded' } } }),
+    server: (_method, _url, now) => ({
+      status: 200,
+      body: { name: 'd', properties: { provisioningState: now < DONE_AT ? 'Creating' : 'Succeeded' } },
+    }),
   },
   'failed via status monitor (PUT)': {
     method: 'PUT',
     url: `${ARM}/e?api-version=1`,
     server: (method, url, now) =>
-      method === 'PUT' ? { status: 201, headers: { 'azure-asyncoperation': `${ARM}/ops/e?api-version=1` } }
-      : url.includes('/ops/') ? { status: 200, body: now < DONE_AT ? { status: 'Running' } : { status: 'Failed', error: { code: 'Quota', message: 'none left' } } }
-      : { status: 500 },
+      method === 'PUT'
+        ? { status: 201, headers: { 'azure-asyncoperation': `${ARM}/ops/e?api-version=1` } }
+        : url.includes('/ops/')
+          ? {
+              status: 200,
+              body: now < DONE_AT ? { status: 'Running' } : { status: 'Failed', error: { code: 'Quota', message: 'none left' } },
+            }
+          : { status: 500 },
   },
 };
 
@@ -73,7 +102,10 @@ describe('resumeOperation', () => {
       scheduler.run(() => {
         const sent: string[] = [];
         const snapshots: OperationSnapshot[] = [];
-        trackOperation({ method: pattern.method, url: pattern.url }, { http: httpFor(scheduler, pattern.server, sent), delay: 1000 }).subscribe((s) => snapshots.push(s));
+        trackOperation(
+          { method: pattern.method, url: pattern.url },
+          { http: httpFor(scheduler, pattern.server, sent), delay: 1000 },
+        ).subscribe((s) => snapshots.push(s));
         scheduler.flush();
         const uninterrupted = snapshots.at(-1)!;
         expect(uninterrupted.done).toBe(true);
@@ -107,7 +139,9 @@ describe('resumeOperation', () => {
       ];
       for (const token of bad) resumeOperation(token as ResumeToken, { http }).subscribe({ error: (e) => errors.push(e) });
       const foreign = { v: 1, method: 'PUT', url: `${ARM}/a`, mode: 'status', pollUrl: 'https://attacker.example/ops/a' };
-      resumeOperation(foreign as ResumeToken, { http, authorize: () => ({ authorization: 'Bearer secret' }) }).subscribe({ error: (e) => errors.push(e) });
+      resumeOperation(foreign as ResumeToken, { http, authorize: () => ({ authorization: 'Bearer secret' }) }).subscribe({
+        error: (e) => errors.push(e),
+      });
       scheduler.flush();
       expect(errors.slice(0, bad.length).every((e) => e instanceof ProtocolError && e.rule === 'S3')).toBe(true);
       expect(errors[bad.length]).toBeInstanceOf(SecurityError);

@@ -14,7 +14,11 @@ describe('E1 start a virtual machine: POST → 202 with Azure-AsyncOperation', (
   it('E1 polls the monitor: InProgress (startTime, name) then Succeeded', () => {
     const scheduler = testScheduler();
     scheduler.run((helpers) => {
-      const inProgress = { startTime: '2017-01-06T18:58:24.7596323+00:00', status: 'InProgress', name: '9a062a88-e463-4697-bef2-fe039df73a02' };
+      const inProgress = {
+        startTime: '2017-01-06T18:58:24.7596323+00:00',
+        status: 'InProgress',
+        name: '9a062a88-e463-4697-bef2-fe039df73a02',
+      };
       const { http, sent } = httpDouble(scheduler, helpers, {
         [start]: [{ status: 202, headers: { 'Azure-AsyncOperation': monitor }, latencyMs: 200 }],
         [monitor]: [
@@ -53,9 +57,17 @@ describe('E2 deploy resources: PUT → 201 with provisioningState Accepted and A
   it('E2 Running … Succeeded, then the deployment resource from the original URL', () => {
     const scheduler = testScheduler();
     scheduler.run((helpers) => {
-      const resource = { id: '/deployments/d1', name: '{deployment-name}', properties: { provisioningState: 'Succeeded', mode: 'Incremental' } };
+      const resource = {
+        id: '/deployments/d1',
+        name: '{deployment-name}',
+        properties: { provisioningState: 'Succeeded', mode: 'Incremental' },
+      };
       const { http, sent } = httpDouble(scheduler, helpers, {
-        [monitor]: [{ status: 200, body: { status: 'Running' } }, { status: 200, body: { status: 'Running' } }, { status: 200, body: { status: 'Succeeded' } }],
+        [monitor]: [
+          { status: 200, body: { status: 'Running' } },
+          { status: 200, body: { status: 'Running' } },
+          { status: 200, body: { status: 'Succeeded' } },
+        ],
         [deployment]: [{ status: 200, body: resource }],
       });
       const initial = {
@@ -63,7 +75,9 @@ describe('E2 deploy resources: PUT → 201 with provisioningState Accepted and A
         response: { status: 201, headers: { 'Azure-AsyncOperation': monitor }, body: { provisioningState: 'Accepted' } },
       };
       const snapshots: OperationSnapshot[] = [];
-      of(initial).pipe(pollOperation({ http })).subscribe((s) => snapshots.push(s));
+      of(initial)
+        .pipe(pollOperation({ http }))
+        .subscribe((s) => snapshots.push(s));
       scheduler.flush();
       expect(snapshots.map((s) => [s.state, s.status, s.httpStatus])).toEqual([
         ['running', 'Accepted', 201],
@@ -88,7 +102,11 @@ describe('E3 create a storage account: PUT → 202 with Location and Retry-After
   it('E3 the first poll happens 17 s after the initial response; 202 until done, then 200 with the account', () => {
     const scheduler = testScheduler();
     scheduler.run((helpers) => {
-      const created = { ...requestBody, name: '{storage-name}', properties: { provisioningState: 'Succeeded', primaryEndpoints: { blob: 'https://x.blob.core.windows.net/' } } };
+      const created = {
+        ...requestBody,
+        name: '{storage-name}',
+        properties: { provisioningState: 'Succeeded', primaryEndpoints: { blob: 'https://x.blob.core.windows.net/' } },
+      };
       const { http, sent } = httpDouble(scheduler, helpers, {
         [account]: [{ status: 202, headers: { Location: location, 'Retry-After': '17' }, latencyMs: 300 }],
         [location]: [

@@ -30,11 +30,25 @@ beforeAll(async () => {
   project = join(scratch, 'app');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, type: 'module' }));
-  await run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `rxjs@${version('rxjs')}`, `io-ts@${version('io-ts')}`, `fp-ts@${version('fp-ts')}`], {
-    cwd: project,
-    timeout: 300_000,
-  });
-  for (const file of ['consumer.mjs', 'consumer.cjs', 'typed.ts', 'browser-entry.mjs']) copyFileSync(join(fixtures, file), join(project, file));
+  await run(
+    npm,
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      tarball,
+      `rxjs@${version('rxjs')}`,
+      `io-ts@${version('io-ts')}`,
+      `fp-ts@${version('fp-ts')}`,
+    ],
+    {
+      cwd: project,
+      timeout: 300_000,
+    },
+  );
+  for (const file of ['consumer.mjs', 'consumer.cjs', 'typed.ts', 'browser-entry.mjs'])
+    copyFileSync(join(fixtures, file), join(project, file));
 }, 420_000);
 
 afterAll(() => {
@@ -46,7 +60,8 @@ describe('the packed tarball', () => {
     const installed = join(project, 'node_modules', 'rx-lro');
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     for (const entry of Object.values(pkg.exports as Record<string, string | Record<string, string>>)) {
-      for (const file of typeof entry === 'string' ? [entry] : Object.values(entry)) expect(existsSync(join(installed, file)), file).toBe(true);
+      for (const file of typeof entry === 'string' ? [entry] : Object.values(entry))
+        expect(existsSync(join(installed, file)), file).toBe(true);
     }
     expect(existsSync(join(installed, 'src'))).toBe(false);
     expect(existsSync(join(installed, 'test'))).toBe(false);
@@ -71,7 +86,16 @@ describe('the packed tarball', () => {
       writeFileSync(
         config,
         JSON.stringify({
-          compilerOptions: { module, moduleResolution, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, lib: ['es2022', 'dom'], types: [] },
+          compilerOptions: {
+            module,
+            moduleResolution,
+            target: 'es2022',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            lib: ['es2022', 'dom'],
+            types: [],
+          },
           files: ['typed.ts'],
         }),
       );
@@ -91,7 +115,11 @@ describe('the packed tarball', () => {
     let modules: string[] = [];
     beforeAll(async () => {
       sim = await startSimulator();
-      const { stdout } = await run(process.execPath, [join(fixtures, 'bundle.mjs'), join(project, 'browser-entry.mjs'), join(project, 'app.js')], { cwd: project, timeout: 120_000 });
+      const { stdout } = await run(
+        process.execPath,
+        [join(fixtures, 'bundle.mjs'), join(project, 'browser-entry.mjs'), join(project, 'app.js')],
+        { cwd: project, timeout: 120_000 },
+      );
       modules = JSON.parse(stdout).modules as string[];
       bundle = readFileSync(join(project, 'app.js'), 'utf8');
       site = createServer((req, res) => {
@@ -121,7 +149,15 @@ describe('the packed tarball', () => {
       const browser = await chromium.launch({
         executablePath: '/usr/bin/chromium',
         headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
       try {
         const page = await browser.newPage();

@@ -9,7 +9,15 @@
 import fc from 'fast-check';
 import { Observable, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { NetworkError, trackOperation, type HttpClient, type HttpResponse, type LroMethod, type OperationSnapshot, type PollOptions } from '../../src/index';
+import {
+  NetworkError,
+  trackOperation,
+  type HttpClient,
+  type HttpResponse,
+  type LroMethod,
+  type OperationSnapshot,
+  type PollOptions,
+} from '../../src/index';
 import { readBodyText } from '../../src/protocol/json';
 
 /** The number of generated cases of every property. */
@@ -58,9 +66,43 @@ export const url: fc.Arbitrary<string> = fc.oneof(
       '{O}/OPERATIONS/upper-case-scheme-and-host',
     ),
   },
-  { weight: 3, arbitrary: fc.constantFrom('/subscriptions/s1/operations/relative', 'operations/relative2', '../up?x=1', '?only=query', '#fragment', '//management.azure.com/protocol-relative') },
-  { weight: 2, arbitrary: fc.constantFrom('https://elsewhere.example.net/op', 'http://management.azure.com/op', 'ftp://management.azure.com/op', 'javascript:alert(1)', 'data:text/plain,x', 'https://management.azure.com.evil.example/op') },
-  { weight: 2, arbitrary: fc.constantFrom('not a url', '', ' ', 'https://', 'https://[', '%%%', 'http://a b', '{o}/with\u0000nul', '{o}/tab\there', '\\\\evil.example\\op') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '/subscriptions/s1/operations/relative',
+      'operations/relative2',
+      '../up?x=1',
+      '?only=query',
+      '#fragment',
+      '//management.azure.com/protocol-relative',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'https://elsewhere.example.net/op',
+      'http://management.azure.com/op',
+      'ftp://management.azure.com/op',
+      'javascript:alert(1)',
+      'data:text/plain,x',
+      'https://management.azure.com.evil.example/op',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'not a url',
+      '',
+      ' ',
+      'https://',
+      'https://[',
+      '%%%',
+      'http://a b',
+      '{o}/with\u0000nul',
+      '{o}/tab\there',
+      '\\\\evil.example\\op',
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom(`{o}/${'a'.repeat(17 * 1024)}`, `{o}/ok?${'q'.repeat(4000)}`) },
   { weight: 2, arbitrary: fc.string({ maxLength: 24 }) },
 );
@@ -85,19 +127,42 @@ export type RetryAfterCase =
   | { form: 'wild'; headers: Record<string, string> };
 
 const UNUSABLE = [
-  '-1', '-0.5', '-17', 'soon', '', '   ', 'NaN', 'Infinity', '-Infinity', '1e3', '0x10', '\u0663', '1,5', '+5', '5s', '.5', '5.', 'null', '[]',
-  'Wed, 21 Oct 2015 07:28:00', 'Wednesday 21 Oct 2015', '9'.repeat(400), `${'9'.repeat(400)}.5`,
+  '-1',
+  '-0.5',
+  '-17',
+  'soon',
+  '',
+  '   ',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e3',
+  '0x10',
+  '\u0663',
+  '1,5',
+  '+5',
+  '5s',
+  '.5',
+  '5.',
+  'null',
+  '[]',
+  'Wed, 21 Oct 2015 07:28:00',
+  'Wednesday 21 Oct 2015',
+  '9'.repeat(400),
+  `${'9'.repeat(400)}.5`,
 ];
 
 export const retryAfterCase: fc.Arbitrary<RetryAfterCase> = fc.oneof(
   { weight: 4, arbitrary: fc.constant<RetryAfterCase>({ form: 'none' }) },
   {
     weight: 3,
-    arbitrary: fc.oneof(
-      fc.integer({ min: 0, max: 700 }).map(String),
-      fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 999 })).map(([s, f]) => `${s}.${f}`),
-      fc.constantFrom('0', '17', '00017', '0.001'),
-    ).map((text): RetryAfterCase => ({ form: 'seconds', text })),
+    arbitrary: fc
+      .oneof(
+        fc.integer({ min: 0, max: 700 }).map(String),
+        fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 999 })).map(([s, f]) => `${s}.${f}`),
+        fc.constantFrom('0', '17', '00017', '0.001'),
+      )
+      .map((text): RetryAfterCase => ({ form: 'seconds', text })),
   },
   {
     weight: 2,
@@ -112,13 +177,23 @@ export const retryAfterCase: fc.Arbitrary<RetryAfterCase> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .record({ offsetS: fc.integer({ min: -3600, max: 3600 }), serverDateS: fc.option(fc.integer({ min: 631_152_000, max: 3_786_912_000 }), { nil: undefined }) })
+      .record({
+        offsetS: fc.integer({ min: -3600, max: 3600 }),
+        serverDateS: fc.option(fc.integer({ min: 631_152_000, max: 3_786_912_000 }), { nil: undefined }),
+      })
       .map((r): RetryAfterCase => ({ form: 'date', ...r })),
   },
   {
     weight: 2,
     arbitrary: fc
-      .record({ name: fc.constantFrom<'retry-after' | 'retry-after-ms' | 'x-ms-retry-after-ms'>('retry-after', 'retry-after-ms', 'x-ms-retry-after-ms'), text: fc.constantFrom(...UNUSABLE) })
+      .record({
+        name: fc.constantFrom<'retry-after' | 'retry-after-ms' | 'x-ms-retry-after-ms'>(
+          'retry-after',
+          'retry-after-ms',
+          'x-ms-retry-after-ms',
+        ),
+        text: fc.constantFrom(...UNUSABLE),
+      })
       .map((r): RetryAfterCase => ({ form: 'unusable', ...r })),
   },
   {
@@ -126,7 +201,17 @@ export const retryAfterCase: fc.Arbitrary<RetryAfterCase> = fc.oneof(
     arbitrary: fc
       .record(
         {
-          'retry-after': fc.oneof(fc.string({ maxLength: 16 }), fc.constantFrom('99999999999999999999', '1e400', '1.7976931348623157e308', 'Fri, 31 Dec 9999 23:59:59 GMT', 'Sunday, 06-Nov-94 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994')),
+          'retry-after': fc.oneof(
+            fc.string({ maxLength: 16 }),
+            fc.constantFrom(
+              '99999999999999999999',
+              '1e400',
+              '1.7976931348623157e308',
+              'Fri, 31 Dec 9999 23:59:59 GMT',
+              'Sunday, 06-Nov-94 08:49:37 GMT',
+              'Sun Nov  6 08:49:37 1994',
+            ),
+          ),
           'retry-after-ms': fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('99999999999999999999', String(Number.MAX_SAFE_INTEGER))),
           'x-ms-retry-after-ms': fc.string({ maxLength: 8 }),
           date: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('Thu, 01 Jan 1970 00:00:00 GMT', 'not a date')),
@@ -143,7 +228,10 @@ const httpDate = (ms: number): string => new Date(ms).toUTCString();
  * The headers of a Retry-After case on a response sent at `nowMs`, and the wait they mean:
  * milliseconds, `'policy'` or `'any'`.
  */
-export function materializeRetryAfter(c: RetryAfterCase, nowMs: number): { headers: Record<string, string>; means: number | 'policy' | 'any' } {
+export function materializeRetryAfter(
+  c: RetryAfterCase,
+  nowMs: number,
+): { headers: Record<string, string>; means: number | 'policy' | 'any' } {
   switch (c.form) {
     case 'none':
       return { headers: {}, means: 'policy' };
@@ -158,7 +246,10 @@ export function materializeRetryAfter(c: RetryAfterCase, nowMs: number): { heade
     case 'date': {
       if (c.serverDateS !== undefined) {
         const server = c.serverDateS * 1000;
-        return { headers: { date: httpDate(server), 'retry-after': httpDate(server + c.offsetS * 1000) }, means: Math.max(0, c.offsetS * 1000) };
+        return {
+          headers: { date: httpDate(server), 'retry-after': httpDate(server + c.offsetS * 1000) },
+          means: Math.max(0, c.offsetS * 1000),
+        };
       }
       // Against the tracker's clock (virtual time); an HTTP-date has whole seconds, a past one means 0.
       const at = Math.floor((nowMs + c.offsetS * 1000) / 1000) * 1000;
@@ -174,9 +265,31 @@ export function materializeRetryAfter(c: RetryAfterCase, nowMs: number): { heade
 // ---- status values and bodies -----------------------------------------------------------------------
 
 export const TERMINAL_WORDS = ['Succeeded', 'Failed', 'Canceled', 'Cancelled'] as const;
-export const RUNNING_WORDS = ['Accepted', 'Running', 'InProgress', 'NotStarted', 'Creating', 'Updating', 'Deleting', 'Provisioning', 'Canceling'] as const;
+export const RUNNING_WORDS = [
+  'Accepted',
+  'Running',
+  'InProgress',
+  'NotStarted',
+  'Creating',
+  'Updating',
+  'Deleting',
+  'Provisioning',
+  'Canceling',
+] as const;
 /** Values that contain a terminal word without being one (R12: never substring matching). */
-export const NEAR_MISSES = ['failover-in-progress', 'NotSucceeded', 'SucceededWithWarnings', 'Succeeded ', ' Failed', 'Cancel', 'PartiallyFailed', 'Failed.', 'Succeeded\u0000', 'Canceledd', 'Fa1led'] as const;
+export const NEAR_MISSES = [
+  'failover-in-progress',
+  'NotSucceeded',
+  'SucceededWithWarnings',
+  'Succeeded ',
+  ' Failed',
+  'Cancel',
+  'PartiallyFailed',
+  'Failed.',
+  'Succeeded\u0000',
+  'Canceledd',
+  'Fa1led',
+] as const;
 /** Custom terminal values some properties configure (R12). */
 export const CUSTOM_TERMINALS = { succeeded: ['Completed'], failed: ['Broken'], canceled: ['Aborted'] };
 
@@ -233,12 +346,24 @@ const monitorBody: fc.Arbitrary<unknown> = fc.record(
 
 /** A resource body (R3–R5): `properties.provisioningState` or a top-level one. */
 const resourceBody: fc.Arbitrary<unknown> = fc.oneof(
-  fc.record({ id: fc.constant('/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app1'), properties: fc.record({ provisioningState: anyStatusField, error: errorObject }, { requiredKeys: [] }) }),
+  fc.record({
+    id: fc.constant('/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app1'),
+    properties: fc.record({ provisioningState: anyStatusField, error: errorObject }, { requiredKeys: [] }),
+  }),
   fc.record({ provisioningState: anyStatusField, name: fc.string({ maxLength: 8 }) }, { requiredKeys: ['provisioningState'] }),
 );
 
 /** JSON number literals a parser turns into huge, imprecise, tiny, negative-zero or infinite numbers. */
-const numberLiteral = fc.constantFrom('1e400', '-1e999', '123456789012345678901234567890', '1.7976931348623157e308', '5e-324', '-0', '1E+309', '42');
+const numberLiteral = fc.constantFrom(
+  '1e400',
+  '-1e999',
+  '123456789012345678901234567890',
+  '1.7976931348623157e308',
+  '5e-324',
+  '-0',
+  '1E+309',
+  '42',
+);
 
 /** Body texts, read as the fetch client reads them (`readBodyText`): garbage, huge numbers, hostile keys. */
 const bodyText: fc.Arbitrary<string> = fc.oneof(
@@ -329,13 +454,27 @@ export const wellFormedScript: fc.Arbitrary<{ initial: Reply; polls: Reply[] }> 
   .map(({ header, running, outcome, retryAfter, latencyMs, n }) => {
     const monitor = '{o}/subscriptions/s1/providers/Microsoft.Web/operations/op1?api-version=2024-01-01';
     const ra = (i: number): RetryAfterCase => retryAfter[i % retryAfter.length]!;
-    const initial: Reply = { status: 202, headers: { [header]: monitor }, retryAfter: ra(0), body: { kind: 'none' }, latencyMs, fail: false };
+    const initial: Reply = {
+      status: 202,
+      headers: { [header]: monitor },
+      retryAfter: ra(0),
+      body: { kind: 'none' },
+      latencyMs,
+      fail: false,
+    };
     const polls: Reply[] = [];
     for (let i = 0; i < running; i += 1) {
       polls.push(
         header === 'location'
           ? { status: 202, headers: { location: monitor }, retryAfter: ra(i + 1), body: { kind: 'none' }, latencyMs, fail: false }
-          : { status: 200, headers: {}, retryAfter: ra(i + 1), body: { kind: 'json', value: { status: 'InProgress', percentComplete: i * 10 } }, latencyMs, fail: false },
+          : {
+              status: 200,
+              headers: {},
+              retryAfter: ra(i + 1),
+              body: { kind: 'json', value: { status: 'InProgress', percentComplete: i * 10 } },
+              latencyMs,
+              fail: false,
+            },
       );
     }
     const resource = (state: string): BodySpec =>
@@ -346,7 +485,14 @@ export const wellFormedScript: fc.Arbitrary<{ initial: Reply; polls: Reply[] }> 
       n === undefined
         ? { kind: 'json', value: { status: outcome, error: { code: 'E', message: 'm' } } }
         : { kind: 'text', text: `{"status":${JSON.stringify(outcome)},"error":{"code":"E","message":"m","additionalInfo":[{"n":${n}}]}}` };
-    polls.push({ status: 200, headers: {}, retryAfter: { form: 'none' }, body: header === 'location' ? resource(outcome) : ending, latencyMs, fail: false });
+    polls.push({
+      status: 200,
+      headers: {},
+      retryAfter: { form: 'none' },
+      body: header === 'location' ? resource(outcome) : ending,
+      latencyMs,
+      fail: false,
+    });
     // The final GET, if the outcome needs one.
     polls.push({ status: 200, headers: {}, retryAfter: { form: 'none' }, body: resource('Succeeded'), latencyMs, fail: false });
     return { initial, polls };
@@ -374,20 +520,38 @@ export const optionsSpec: fc.Arbitrary<OptionsSpec> = fc
     {
       retry: fc.oneof(
         { weight: 1, arbitrary: fc.constant(false as const) },
-        { weight: 3, arbitrary: fc.record({ maxRetries: fc.integer({ min: 0, max: 3 }), baseDelayMs: fc.integer({ min: 0, max: 2000 }), maxDelayMs: fc.integer({ min: 0, max: 30_000 }), jitter: fc.double({ min: 0, max: 1, noNaN: true }) }) },
+        {
+          weight: 3,
+          arbitrary: fc.record({
+            maxRetries: fc.integer({ min: 0, max: 3 }),
+            baseDelayMs: fc.integer({ min: 0, max: 2000 }),
+            maxDelayMs: fc.integer({ min: 0, max: 30_000 }),
+            jitter: fc.double({ min: 0, max: 1, noNaN: true }),
+          }),
+        },
       ),
       random: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
       delay: fc.integer({ min: 0, max: 5000 }),
       retryAfter: fc.constantFrom<'honor' | 'ignore'>('honor', 'honor', 'honor', 'ignore'),
       minDelayMs: fc.integer({ min: 0, max: 2000 }),
       maxDelayMs: fc.oneof(fc.constantFrom(600_000, 30_000), fc.integer({ min: 0, max: 600_000 })),
-      requestTimeoutMs: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 1000 }) }),
+      requestTimeoutMs: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 1000 }) },
+      ),
       timeoutMs: fc.integer({ min: 1_000_000, max: 100_000_000 }),
       deleteNotFound: fc.constantFrom<'succeeded' | 'error'>('succeeded', 'error'),
-      finalStateVia: fc.constantFrom<NonNullable<OptionsSpec['finalStateVia']>>('azure-async-operation', 'operation-location', 'location', 'original-uri'),
+      finalStateVia: fc.constantFrom<NonNullable<OptionsSpec['finalStateVia']>>(
+        'azure-async-operation',
+        'operation-location',
+        'location',
+        'original-uri',
+      ),
       customTerminals: fc.boolean(),
     },
-    { requiredKeys: ['retry', 'random', 'retryAfter', 'minDelayMs', 'maxDelayMs', 'requestTimeoutMs', 'deleteNotFound', 'customTerminals'] },
+    {
+      requiredKeys: ['retry', 'random', 'retryAfter', 'minDelayMs', 'maxDelayMs', 'requestTimeoutMs', 'deleteNotFound', 'customTerminals'],
+    },
   )
   .map((o) => ({ ...o, maxDelayMs: Math.max(o.minDelayMs, o.maxDelayMs) }));
 
@@ -426,7 +590,12 @@ export type StopPlan = { kind: 'none' } | { kind: 'at'; ms: number } | { kind: '
 
 export const stopPlan: fc.Arbitrary<StopPlan> = fc.oneof(
   { weight: 4, arbitrary: fc.constant<StopPlan>({ kind: 'none' }) },
-  { weight: 2, arbitrary: fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 3_000_000 })).map((ms): StopPlan => ({ kind: 'at', ms })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .oneof(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 3_000_000 }))
+      .map((ms): StopPlan => ({ kind: 'at', ms })),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }).map((k): StopPlan => ({ kind: 'in-next', k })) },
 );
 
@@ -491,7 +660,11 @@ export function recordingScheduler(scheduler: TestScheduler, events: Event[]): S
 }
 
 /** A response as the seam gives it, built from a reply at `nowMs` for the tracker at `origin`. */
-export function materializeReply(r: Reply, nowMs: number, origin: string): { response: HttpResponse; retryAfter: ReturnType<typeof materializeRetryAfter> } {
+export function materializeReply(
+  r: Reply,
+  nowMs: number,
+  origin: string,
+): { response: HttpResponse; retryAfter: ReturnType<typeof materializeRetryAfter> } {
   const retryAfter = materializeRetryAfter(r.retryAfter, nowMs);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(r.headers)) headers[name] = placeOrigin(value, origin);
@@ -574,6 +747,7 @@ export function play(m: LroMethod, script: readonly Reply[], spec: OptionsSpec, 
   scheduler.run(() => {
     const http = scriptedHttp(scheduler, [ORIGIN], [script], record);
     let stopAction: Subscription | undefined;
+    // eslint-disable-next-line prefer-const -- assigned after the closures that read it are made
     let subscription: Subscription | undefined;
     let stopNow = false;
     let seen = 0;
@@ -591,24 +765,26 @@ export function play(m: LroMethod, script: readonly Reply[], spec: OptionsSpec, 
       stopAction?.unsubscribe();
       if (!run.end) run.end = kind === 'error' ? { kind, time: scheduler.now(), error } : { kind, time: scheduler.now() };
     };
-    subscription = trackOperation({ method: m, url: `${ORIGIN}${RESOURCE_PATH}`, body: { location: 'westus' } }, pollOptions(spec, recordingScheduler(scheduler, record.events), http))
-      .subscribe({
-        next: (snapshot) => {
-          const answer = record.lastAnswer[0];
-          record.events.push({ kind: 'next', snapshot, answer, time: scheduler.now() });
-          run.snapshots.push({ snapshot, answer, time: scheduler.now() });
-          seen += 1;
-          if (stop.kind === 'in-next' && seen === stop.k) unsubscribe();
-        },
-        error: (error: unknown) => {
-          record.events.push({ kind: 'error', error, time: scheduler.now() });
-          ended('error', error);
-        },
-        complete: () => {
-          record.events.push({ kind: 'complete', time: scheduler.now() });
-          ended('complete');
-        },
-      });
+    subscription = trackOperation(
+      { method: m, url: `${ORIGIN}${RESOURCE_PATH}`, body: { location: 'westus' } },
+      pollOptions(spec, recordingScheduler(scheduler, record.events), http),
+    ).subscribe({
+      next: (snapshot) => {
+        const answer = record.lastAnswer[0];
+        record.events.push({ kind: 'next', snapshot, answer, time: scheduler.now() });
+        run.snapshots.push({ snapshot, answer, time: scheduler.now() });
+        seen += 1;
+        if (stop.kind === 'in-next' && seen === stop.k) unsubscribe();
+      },
+      error: (error: unknown) => {
+        record.events.push({ kind: 'error', error, time: scheduler.now() });
+        ended('error', error);
+      },
+      complete: () => {
+        record.events.push({ kind: 'complete', time: scheduler.now() });
+        ended('complete');
+      },
+    });
     if (stopNow) subscription.unsubscribe();
     if (stop.kind === 'at' && !subscription.closed) stopAction = scheduler.schedule(unsubscribe, stop.ms);
   });
@@ -650,5 +826,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
   const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
   const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }

@@ -4,7 +4,15 @@
 import fc from 'fast-check';
 import { Observable, finalize, of, type Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { pollOperation, trackOperation, type HttpClient, type HttpResponse, type LroMethod, type OperationSnapshot, type PollOptions } from '../../src/index';
+import {
+  pollOperation,
+  trackOperation,
+  type HttpClient,
+  type HttpResponse,
+  type LroMethod,
+  type OperationSnapshot,
+  type PollOptions,
+} from '../../src/index';
 import { testScheduler } from '../support/virtual';
 
 const RUNS = 1000;
@@ -35,14 +43,31 @@ const retryAfter = fc.oneof(
 );
 
 const statusWord = fc.oneof(
-  fc.constantFrom('Succeeded', 'Failed', 'Canceled', 'Cancelled', 'succeeded', 'FAILED', 'InProgress', 'Running', 'Accepted', 'NotStarted', 'Creating', 'failover-in-progress', 'SucceededNot'),
+  fc.constantFrom(
+    'Succeeded',
+    'Failed',
+    'Canceled',
+    'Cancelled',
+    'succeeded',
+    'FAILED',
+    'InProgress',
+    'Running',
+    'Accepted',
+    'NotStarted',
+    'Creating',
+    'failover-in-progress',
+    'SucceededNot',
+  ),
   fc.string({ maxLength: 12 }),
 );
 
 const body = fc.oneof(
   fc.constant(undefined),
   fc.record({ status: statusWord }, { requiredKeys: [] }),
-  fc.record({ status: statusWord, percentComplete: fc.oneof(fc.integer({ min: -50, max: 150 }), fc.string()), error: fc.jsonValue() }, { requiredKeys: ['status'] }),
+  fc.record(
+    { status: statusWord, percentComplete: fc.oneof(fc.integer({ min: -50, max: 150 }), fc.string()), error: fc.jsonValue() },
+    { requiredKeys: ['status'] },
+  ),
   fc.record({ properties: fc.record({ provisioningState: statusWord }) }),
   fc.record({ provisioningState: statusWord, name: fc.string() }),
   fc.record({ status: fc.oneof(fc.integer(), fc.constant(null), fc.boolean()) }),
@@ -90,7 +115,14 @@ const response: fc.Arbitrary<Scripted> = fc
 const method = fc.constantFrom<LroMethod>('PUT', 'PATCH', 'POST', 'DELETE');
 
 const options = fc.record({
-  retry: fc.oneof(fc.constant(false as const), fc.record({ maxRetries: fc.integer({ min: 0, max: 3 }), baseDelayMs: fc.integer({ min: 1, max: 2000 }), jitter: fc.double({ min: 0, max: 1, noNaN: true }) })),
+  retry: fc.oneof(
+    fc.constant(false as const),
+    fc.record({
+      maxRetries: fc.integer({ min: 0, max: 3 }),
+      baseDelayMs: fc.integer({ min: 1, max: 2000 }),
+      jitter: fc.double({ min: 0, max: 1, noNaN: true }),
+    }),
+  ),
   maxDelayMs: fc.integer({ min: 1, max: 600_000 }),
   retryAfter: fc.constantFrom<'honor' | 'ignore'>('honor', 'ignore'),
   requestTimeoutMs: fc.option(fc.integer({ min: 1, max: 500 }), { nil: undefined }),
@@ -115,7 +147,13 @@ interface Outcome {
 }
 
 /** After the script runs out every request gets this: an answer that ends any operation. */
-const END: Scripted = { status: 400, headers: {}, body: { error: { code: 'End', message: 'the script ran out' } }, latencyMs: 10, fail: false };
+const END: Scripted = {
+  status: 400,
+  headers: {},
+  body: { error: { code: 'End', message: 'the script ran out' } },
+  latencyMs: 10,
+  fail: false,
+};
 
 function play(m: LroMethod, script: Scripted[], opts: PollOptions, unsubscribeAt: number | undefined): Outcome {
   const scheduler = testScheduler();
@@ -132,7 +170,14 @@ function play(m: LroMethod, script: Scripted[], opts: PollOptions, unsubscribeAt
         served += 1;
         return scheduler.schedule(() => {
           if (reply.fail) {
-            subscriber.error(Object.assign(new Error('connection reset'), { name: 'NetworkError', code: 'network', method: request.method, url: request.url }));
+            subscriber.error(
+              Object.assign(new Error('connection reset'), {
+                name: 'NetworkError',
+                code: 'network',
+                method: request.method,
+                url: request.url,
+              }),
+            );
             return;
           }
           const r: HttpResponse = { status: reply.status, headers: { ...reply.headers } };
@@ -183,43 +228,49 @@ function isPlainJson(value: unknown): boolean {
 describe('properties of trackOperation over arbitrary responses (fast-check)', () => {
   it(`T6 F3 F4 R12 for any responses: a snapshot or an error, one end, nothing after the terminal snapshot or the end, polls = requests sent, no timer left (${RUNS} cases)`, () => {
     fc.assert(
-      fc.property(method, fc.array(response, { maxLength: 12 }), options, fc.option(fc.integer({ min: 0, max: 2_000_000 }), { nil: undefined }), (m, script, opts, unsubscribeAt) => {
-        const { log, leftBehind, unsubscribedEarly } = play(m, script, opts as PollOptions, unsubscribeAt);
-        const ends = log.filter((e) => e.kind === 'error' || e.kind === 'complete' || e.kind === 'unsubscribe');
-        const snapshots = log.filter((e): e is Extract<Event, { kind: 'next' }> => e.kind === 'next').map((e) => e.snapshot);
-        // It ends exactly once (by itself, or by the unsubscribe), and always: the script runs out into an ending answer.
-        expect(ends).toHaveLength(1);
-        const end = log.indexOf(ends[0]!);
-        if (!unsubscribedEarly) {
-          // At least one snapshot, or an error.
-          expect(snapshots.length > 0 || ends[0]!.kind === 'error').toBe(true);
-          // A completed stream ends with its only terminal snapshot.
-          if (ends[0]!.kind === 'complete') expect(snapshots.at(-1)!.done).toBe(true);
-        }
-        // Nothing after the end: no emission, no request.
-        expect(log.slice(end + 1)).toEqual([]);
-        // Nothing emitted after a terminal snapshot; done mirrors state.
-        const terminal = snapshots.findIndex((s) => s.done);
-        if (terminal >= 0) expect(terminal).toBe(snapshots.length - 1);
-        for (const s of snapshots) expect(s.done).toBe(s.state !== 'running');
-        // polls counts the requests actually sent after the initial one(s), at every snapshot.
-        let gets = 0;
-        for (const e of log) {
-          if (e.kind === 'request' && e.method === 'GET') gets += 1;
-          if (e.kind === 'next') expect(e.snapshot.polls).toBe(gets);
-        }
-        // The initial request goes first and is the only non-GET method on the wire.
-        const requests = log.filter((e): e is Extract<Event, { kind: 'request' }> => e.kind === 'request');
-        if (requests.length > 0) expect(requests[0]!.method).toBe(m);
-        for (const r of requests) expect(r.method === m || r.method === 'GET').toBe(true);
-        // Snapshots are plain JSON.
-        for (const s of snapshots) {
-          expect(isPlainJson(s)).toBe(true);
-          expect(JSON.parse(JSON.stringify(s))).toEqual(s);
-        }
-        // In virtual time no timer is left behind once the stream is torn down.
-        expect(leftBehind).toBe(0);
-      }),
+      fc.property(
+        method,
+        fc.array(response, { maxLength: 12 }),
+        options,
+        fc.option(fc.integer({ min: 0, max: 2_000_000 }), { nil: undefined }),
+        (m, script, opts, unsubscribeAt) => {
+          const { log, leftBehind, unsubscribedEarly } = play(m, script, opts as PollOptions, unsubscribeAt);
+          const ends = log.filter((e) => e.kind === 'error' || e.kind === 'complete' || e.kind === 'unsubscribe');
+          const snapshots = log.filter((e): e is Extract<Event, { kind: 'next' }> => e.kind === 'next').map((e) => e.snapshot);
+          // It ends exactly once (by itself, or by the unsubscribe), and always: the script runs out into an ending answer.
+          expect(ends).toHaveLength(1);
+          const end = log.indexOf(ends[0]!);
+          if (!unsubscribedEarly) {
+            // At least one snapshot, or an error.
+            expect(snapshots.length > 0 || ends[0]!.kind === 'error').toBe(true);
+            // A completed stream ends with its only terminal snapshot.
+            if (ends[0]!.kind === 'complete') expect(snapshots.at(-1)!.done).toBe(true);
+          }
+          // Nothing after the end: no emission, no request.
+          expect(log.slice(end + 1)).toEqual([]);
+          // Nothing emitted after a terminal snapshot; done mirrors state.
+          const terminal = snapshots.findIndex((s) => s.done);
+          if (terminal >= 0) expect(terminal).toBe(snapshots.length - 1);
+          for (const s of snapshots) expect(s.done).toBe(s.state !== 'running');
+          // polls counts the requests actually sent after the initial one(s), at every snapshot.
+          let gets = 0;
+          for (const e of log) {
+            if (e.kind === 'request' && e.method === 'GET') gets += 1;
+            if (e.kind === 'next') expect(e.snapshot.polls).toBe(gets);
+          }
+          // The initial request goes first and is the only non-GET method on the wire.
+          const requests = log.filter((e): e is Extract<Event, { kind: 'request' }> => e.kind === 'request');
+          if (requests.length > 0) expect(requests[0]!.method).toBe(m);
+          for (const r of requests) expect(r.method === m || r.method === 'GET').toBe(true);
+          // Snapshots are plain JSON.
+          for (const s of snapshots) {
+            expect(isPlainJson(s)).toBe(true);
+            expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+          }
+          // In virtual time no timer is left behind once the stream is torn down.
+          expect(leftBehind).toBe(0);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -48,7 +48,15 @@ const startCase: fc.Arbitrary<StartCase> = fc
   })
   .map(({ flow, ...rest }) => ({ ...rest, initial: flow.initial, polls: flow.polls }));
 
-const CANONICAL: Record<string, string> = { 'azure-asyncoperation': 'Azure-AsyncOperation', 'operation-location': 'Operation-Location', location: 'Location', 'retry-after': 'Retry-After', 'retry-after-ms': 'retry-after-ms', 'x-ms-retry-after-ms': 'x-ms-retry-after-ms', date: 'Date' };
+const CANONICAL: Record<string, string> = {
+  'azure-asyncoperation': 'Azure-AsyncOperation',
+  'operation-location': 'Operation-Location',
+  location: 'Location',
+  'retry-after': 'Retry-After',
+  'retry-after-ms': 'retry-after-ms',
+  'x-ms-retry-after-ms': 'x-ms-retry-after-ms',
+  date: 'Date',
+};
 
 const originOf = (i: number): string => `https://tracker${i}.management.example`;
 
@@ -59,7 +67,10 @@ function startOf(c: StartCase, i: number, nowMs: number, headerCase: StartCase['
     headers[headerCase === 'lower' ? name : headerCase === 'upper' ? name.toUpperCase() : (CANONICAL[name] ?? name)] = value;
   }
   const body = c.initial.body.kind === 'text' ? c.initial.body.text : response.body;
-  return { request: { method: c.method, url: `${originOf(i)}${RESOURCE_PATH}` }, response: body === undefined ? { status: response.status, headers } : { status: response.status, headers, body } };
+  return {
+    request: { method: c.method, url: `${originOf(i)}${RESOURCE_PATH}` },
+    response: body === undefined ? { status: response.status, headers } : { status: response.status, headers, body },
+  };
 }
 
 type Entry = { kind: 'request'; time: number; method: string; url: string } | { kind: 'next'; time: number; snapshot: OperationSnapshot };
@@ -83,29 +94,37 @@ function runStarts(cases: readonly StartCase[], which: readonly number[], spec: 
   const record = { events: [] as Event[], requests: [] as SentRequest[], lastAnswer: [] as (Answer | undefined)[] };
   const run: MultiRun = { logs: cases.map(() => []), events: record.events, requests: record.requests, ends: 0, lastFrame: -1 };
   scheduler.run(() => {
-    const http = scriptedHttp(scheduler, cases.map((_, i) => originOf(i)), cases.map((c) => c.polls), record);
-    const starts: Observable<OperationStart> = merge(...which.map((i) => timer(cases[i]!.at, scheduler).pipe(map(() => startOf(cases[i]!, i, scheduler.now(), lowerCase ? 'lower' : cases[i]!.headerCase)))));
-    starts
-      .pipe(pollOperation(pollOptions(spec, recordingScheduler(scheduler, record.events), http)))
-      .subscribe({
-        next: (snapshot) => {
-          record.events.push({ kind: 'next', snapshot, answer: undefined, time: scheduler.now() });
-        },
-        error: (error: unknown) => {
-          record.events.push({ kind: 'error', error, time: scheduler.now() });
-          run.ends += 1;
-          run.end ??= { kind: 'error', time: scheduler.now(), error };
-        },
-        complete: () => {
-          record.events.push({ kind: 'complete', time: scheduler.now() });
-          run.ends += 1;
-          run.end ??= { kind: 'complete', time: scheduler.now() };
-        },
-      });
+    const http = scriptedHttp(
+      scheduler,
+      cases.map((_, i) => originOf(i)),
+      cases.map((c) => c.polls),
+      record,
+    );
+    const starts: Observable<OperationStart> = merge(
+      ...which.map((i) =>
+        timer(cases[i]!.at, scheduler).pipe(map(() => startOf(cases[i]!, i, scheduler.now(), lowerCase ? 'lower' : cases[i]!.headerCase))),
+      ),
+    );
+    starts.pipe(pollOperation(pollOptions(spec, recordingScheduler(scheduler, record.events), http))).subscribe({
+      next: (snapshot) => {
+        record.events.push({ kind: 'next', snapshot, answer: undefined, time: scheduler.now() });
+      },
+      error: (error: unknown) => {
+        record.events.push({ kind: 'error', error, time: scheduler.now() });
+        run.ends += 1;
+        run.end ??= { kind: 'error', time: scheduler.now(), error };
+      },
+      complete: () => {
+        record.events.push({ kind: 'complete', time: scheduler.now() });
+        run.ends += 1;
+        run.end ??= { kind: 'complete', time: scheduler.now() };
+      },
+    });
   });
   // Each tracker's own requests and snapshots, in the order they happened.
   for (const e of run.events) {
-    if (e.kind === 'request') run.logs[e.request.tracker]?.push({ kind: 'request', time: e.time, method: e.request.method, url: e.request.url });
+    if (e.kind === 'request')
+      run.logs[e.request.tracker]?.push({ kind: 'request', time: e.time, method: e.request.method, url: e.request.url });
     if (e.kind === 'next') {
       const tracker = cases.findIndex((_, i) => new URL(e.snapshot.resumeToken.url).origin === originOf(i));
       expect(tracker).toBeGreaterThanOrEqual(0);

@@ -45,7 +45,19 @@ const headerValue: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.nat({ max: 999_999 }), fc.nat({ max: 999_999 })).map(([a, b]) => `${a}.${b}`),
   fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
   fc.date({ noInvalidDate: true, min: new Date(-8.64e15), max: new Date(8.64e15) }).map((d) => d.toUTCString()),
-  fc.constantFrom('-1', '1e400', '99999999999999999999', 'Fri, 31 Dec 9999 23:59:59 GMT', 'Sunday, 06-Nov-94 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994', 'Mon, 99 Jan 2026 99:99:99 GMT', ' 5 ', '\u0665', `${'9'.repeat(309)}`, `0.${'0'.repeat(400)}1`),
+  fc.constantFrom(
+    '-1',
+    '1e400',
+    '99999999999999999999',
+    'Fri, 31 Dec 9999 23:59:59 GMT',
+    'Sunday, 06-Nov-94 08:49:37 GMT',
+    'Sun Nov  6 08:49:37 1994',
+    'Mon, 99 Jan 2026 99:99:99 GMT',
+    ' 5 ',
+    '\u0665',
+    `${'9'.repeat(309)}`,
+    `0.${'0'.repeat(400)}1`,
+  ),
 );
 
 const headers: fc.Arbitrary<Record<string, string>> = fc.record(
@@ -59,33 +71,56 @@ const policy: fc.Arbitrary<DelayPolicy> = fc.oneof(
   fc.constant(defaultDelay),
   fc.integer({ min: 0, max: 100_000 }).map((ms) => constantDelay(ms)),
   fc.tuple(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 1_000_000 })).map(([base, cap]) => exponentialBackoff(base, cap)),
-  fc.constantFrom<DelayPolicy>(() => Number.NaN, () => -5, () => Number.POSITIVE_INFINITY, () => 1e300, () => '7' as unknown as number),
+  fc.constantFrom<DelayPolicy>(
+    () => Number.NaN,
+    () => -5,
+    () => Number.POSITIVE_INFINITY,
+    () => 1e300,
+    () => '7' as unknown as number,
+  ),
 );
 
-const bounds = fc.tuple(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 600_000 })).map(([a, b]) => ({ minDelayMs: Math.min(a, b), maxDelayMs: Math.max(a, b) }));
+const bounds = fc
+  .tuple(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 600_000 }))
+  .map(([a, b]) => ({ minDelayMs: Math.min(a, b), maxDelayMs: Math.max(a, b) }));
 
 describe('properties of the protocol core (fast-check)', () => {
   it(`T1 T3 Retry-After parsing: any header values give no wait or a finite wait >= 0, and every wait built on it stays within its ceiling (${RUNS} cases)`, () => {
     fc.assert(
-      fc.property(headers, nowMs, policy, bounds, fc.integer({ min: 0, max: 100 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (h, now, delay, { minDelayMs, maxDelayMs }, attempt, random) => {
-        const ms = retryAfterMs(h, now);
-        if (ms !== undefined) {
-          expect(Number.isFinite(ms)).toBe(true);
-          expect(ms).toBeGreaterThanOrEqual(0);
-        }
-        const response: HttpResponse = { status: 202, headers: h };
-        for (const retryAfter of ['honor', 'ignore'] as const) {
-          const wait = nextDelayMs({ delay, retryAfter, minDelayMs, maxDelayMs }, { polls: attempt, response }, now);
-          expect(Number.isFinite(wait)).toBe(true);
-          expect(wait).toBeGreaterThanOrEqual(minDelayMs);
-          expect(wait).toBeLessThanOrEqual(maxDelayMs);
-        }
-        // F1: a retry's backoff too, for every attempt the options allow (maxRetries <= 100).
-        const backoff = retryDelayMs({ baseDelayMs: minDelayMs, maxDelayMs: 30_000, jitter: random }, attempt, { status: 503, headers: h }, random, now, maxDelayMs);
-        expect(Number.isFinite(backoff)).toBe(true);
-        expect(backoff).toBeGreaterThanOrEqual(0);
-        expect(backoff).toBeLessThanOrEqual(maxDelayMs);
-      }),
+      fc.property(
+        headers,
+        nowMs,
+        policy,
+        bounds,
+        fc.integer({ min: 0, max: 100 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (h, now, delay, { minDelayMs, maxDelayMs }, attempt, random) => {
+          const ms = retryAfterMs(h, now);
+          if (ms !== undefined) {
+            expect(Number.isFinite(ms)).toBe(true);
+            expect(ms).toBeGreaterThanOrEqual(0);
+          }
+          const response: HttpResponse = { status: 202, headers: h };
+          for (const retryAfter of ['honor', 'ignore'] as const) {
+            const wait = nextDelayMs({ delay, retryAfter, minDelayMs, maxDelayMs }, { polls: attempt, response }, now);
+            expect(Number.isFinite(wait)).toBe(true);
+            expect(wait).toBeGreaterThanOrEqual(minDelayMs);
+            expect(wait).toBeLessThanOrEqual(maxDelayMs);
+          }
+          // F1: a retry's backoff too, for every attempt the options allow (maxRetries <= 100).
+          const backoff = retryDelayMs(
+            { baseDelayMs: minDelayMs, maxDelayMs: 30_000, jitter: random },
+            attempt,
+            { status: 503, headers: h },
+            random,
+            now,
+            maxDelayMs,
+          );
+          expect(Number.isFinite(backoff)).toBe(true);
+          expect(backoff).toBeGreaterThanOrEqual(0);
+          expect(backoff).toBeLessThanOrEqual(maxDelayMs);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -104,23 +139,31 @@ describe('properties of the protocol core (fast-check)', () => {
 
   it(`T2 T3 T4 delay policies: the default backs off 1 s, 2 s, 4 s, … capped at 30 s; a usable Retry-After wins unless ignored; every wait is clamped to [minDelayMs, maxDelayMs] (${RUNS} cases)`, () => {
     fc.assert(
-      fc.property(fc.nat({ max: 100_000 }), retryAfterCase, fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined }), bounds, fc.constantFrom<'honor' | 'ignore'>('honor', 'ignore'), fc.integer({ min: 0, max: 4_102_444_800_000 }), (polls, c, constant, { minDelayMs, maxDelayMs }, retryAfter, now) => {
-        const response: HttpResponse = { status: 202, headers: {} };
-        const t2 = defaultDelay({ polls, response });
-        expect(t2).toBe(Math.min(1000 * 2 ** polls, 30_000));
-        expect(t2).toBeGreaterThanOrEqual(1000);
-        expect(t2).toBeLessThanOrEqual(30_000);
-        if (polls > 0) expect(t2).toBeGreaterThanOrEqual(defaultDelay({ polls: polls - 1, response }));
+      fc.property(
+        fc.nat({ max: 100_000 }),
+        retryAfterCase,
+        fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined }),
+        bounds,
+        fc.constantFrom<'honor' | 'ignore'>('honor', 'ignore'),
+        fc.integer({ min: 0, max: 4_102_444_800_000 }),
+        (polls, c, constant, { minDelayMs, maxDelayMs }, retryAfter, now) => {
+          const response: HttpResponse = { status: 202, headers: {} };
+          const t2 = defaultDelay({ polls, response });
+          expect(t2).toBe(Math.min(1000 * 2 ** polls, 30_000));
+          expect(t2).toBeGreaterThanOrEqual(1000);
+          expect(t2).toBeLessThanOrEqual(30_000);
+          if (polls > 0) expect(t2).toBeGreaterThanOrEqual(defaultDelay({ polls: polls - 1, response }));
 
-        const { headers: h, means } = materializeRetryAfter(c, now);
-        const delay = constant === undefined ? defaultDelay : constantDelay(constant);
-        const policyMs = constant ?? t2;
-        const wait = nextDelayMs({ delay, retryAfter, minDelayMs, maxDelayMs }, { polls, response: { status: 202, headers: h } }, now);
-        const clamp = (ms: number): number => Math.min(Math.max(ms, minDelayMs), maxDelayMs);
-        if (retryAfter === 'ignore' || means === 'policy') expect(wait).toBe(clamp(policyMs));
-        else if (means === 'any') expect(wait >= minDelayMs && wait <= maxDelayMs).toBe(true);
-        else expect(wait).toBe(clamp(means));
-      }),
+          const { headers: h, means } = materializeRetryAfter(c, now);
+          const delay = constant === undefined ? defaultDelay : constantDelay(constant);
+          const policyMs = constant ?? t2;
+          const wait = nextDelayMs({ delay, retryAfter, minDelayMs, maxDelayMs }, { polls, response: { status: 202, headers: h } }, now);
+          const clamp = (ms: number): number => Math.min(Math.max(ms, minDelayMs), maxDelayMs);
+          if (retryAfter === 'ignore' || means === 'policy') expect(wait).toBe(clamp(policyMs));
+          else if (means === 'any') expect(wait >= minDelayMs && wait <= maxDelayMs).toBe(true);
+          else expect(wait).toBe(clamp(means));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -133,10 +176,17 @@ describe('properties of the protocol core (fast-check)', () => {
     );
     fc.assert(
       fc.property(
-        fc.record({ maxDelayMs: duration, timeoutMs: duration, requestTimeoutMs: duration, retryMaxDelayMs: duration }, { requiredKeys: [] }),
+        fc.record(
+          { maxDelayMs: duration, timeoutMs: duration, requestTimeoutMs: duration, retryMaxDelayMs: duration },
+          { requiredKeys: [] },
+        ),
         fc.oneof(fc.integer({ min: 0, max: 10_000_000 }).map(String), fc.constantFrom('99999999999999999999', '3000000')),
         (o, retryAfterSeconds) => {
-          const options: PollOptions = { http: () => { throw new Error('not used'); } };
+          const options: PollOptions = {
+            http: () => {
+              throw new Error('not used');
+            },
+          };
           if (o.maxDelayMs !== undefined) options.maxDelayMs = o.maxDelayMs;
           if (o.timeoutMs !== undefined) options.timeoutMs = o.timeoutMs;
           if (o.requestTimeoutMs !== undefined) options.requestTimeoutMs = o.requestTimeoutMs;
@@ -174,15 +224,22 @@ describe('properties of the protocol core (fast-check)', () => {
     };
     const noise = fc.string({ minLength: 1, maxLength: 6 });
     fc.assert(
-      fc.property(statusWord, fc.mixedCase(fc.constantFrom(...TERMINAL_WORDS, 'Completed', 'Broken', 'Aborted')), noise, noise, fc.boolean(), (value, word, before, after, custom) => {
-        const table = statusTable(custom ? CUSTOM_TERMINALS : {});
-        expect(classifyStatus(value, table)).toBe(oracle(value, custom));
-        expect(classifyStatus(word, table)).toBe(oracle(word, custom));
-        // Never a substring match: failover-in-progress is not a failure, SucceededWithWarnings not a success.
-        for (const v of [`${before}${word}`, `${word}${after}`, `${before}${word}${after}`, ...NEAR_MISSES]) {
-          expect(classifyStatus(v, table)).toBe(oracle(v, custom));
-        }
-      }),
+      fc.property(
+        statusWord,
+        fc.mixedCase(fc.constantFrom(...TERMINAL_WORDS, 'Completed', 'Broken', 'Aborted')),
+        noise,
+        noise,
+        fc.boolean(),
+        (value, word, before, after, custom) => {
+          const table = statusTable(custom ? CUSTOM_TERMINALS : {});
+          expect(classifyStatus(value, table)).toBe(oracle(value, custom));
+          expect(classifyStatus(word, table)).toBe(oracle(word, custom));
+          // Never a substring match: failover-in-progress is not a failure, SucceededWithWarnings not a success.
+          for (const v of [`${before}${word}`, `${word}${after}`, `${before}${word}${after}`, ...NEAR_MISSES]) {
+            expect(classifyStatus(v, table)).toBe(oracle(v, custom));
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -195,15 +252,24 @@ describe('properties of the protocol core (fast-check)', () => {
       url.map((u) => u.replaceAll('{o}', ORIGIN).replaceAll('{O}', ORIGIN.toUpperCase())),
       fc.constantFrom('a'.repeat(MAX_URL_LENGTH + 1), `https://x.example/${'a'.repeat(MAX_URL_LENGTH)}`),
       // Queries that are empty, end in a separator, or hold a '?' themselves.
-      fc.constantFrom('?', '&', '?a=b?', '??', '?&', '?a=1&', '#f?', '?api-version=1', '?API-VERSION=1', '?api-version=', '?x=api-version').map((q) => `${ORIGIN}/operations/op1${q}`),
+      fc
+        .constantFrom('?', '&', '?a=b?', '??', '?&', '?a=1&', '#f?', '?api-version=1', '?API-VERSION=1', '?api-version=', '?x=api-version')
+        .map((q) => `${ORIGIN}/operations/op1${q}`),
     );
-    const relativePath = fc.array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,8}$/), { minLength: 1, maxLength: 4 }).map((segments) => segments.join('/'));
-    const base = fc.oneof(fc.constant(RESOURCE), fc.webUrl({ validSchemes: ['https'], withQueryParameters: true }), fc.string({ maxLength: 12 }));
+    const relativePath = fc
+      .array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,8}$/), { minLength: 1, maxLength: 4 })
+      .map((segments) => segments.join('/'));
+    const base = fc.oneof(
+      fc.constant(RESOURCE),
+      fc.webUrl({ validSchemes: ['https'], withQueryParameters: true }),
+      fc.string({ maxLength: 12 }),
+    );
     fc.assert(
       fc.property(value, relativePath, base, fc.stringMatching(/^[0-9a-z.-]{1,12}$/), (v, path, b, version) => {
         const resolved = resolveUrl(v, b);
         if (resolved !== undefined) {
           expect(/^https?:\/\//i.test(resolved)).toBe(true);
+          // eslint-disable-next-line no-control-regex -- control characters are what this looks for
           expect(/[\s\x00-\x1f\x7f]/.test(resolved)).toBe(false);
           expect(resolved.length).toBeLessThanOrEqual(MAX_URL_LENGTH);
           expect(() => new URL(resolved)).not.toThrow();
@@ -229,13 +295,16 @@ describe('properties of the protocol core (fast-check)', () => {
     const poisonKey = fc.constantFrom('__proto__', 'constructor', 'prototype');
     // Any character of a key may be written as a \u escape.
     const spelt = (key: string) =>
-      fc.array(fc.boolean(), { minLength: key.length, maxLength: key.length }).map((escape) =>
-        [...key].map((ch, i) => (escape[i] ? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : ch)).join(''),
-      );
+      fc
+        .array(fc.boolean(), { minLength: key.length, maxLength: key.length })
+        .map((escape) => [...key].map((ch, i) => (escape[i] ? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : ch)).join(''));
     const hostile = fc.oneof(
-      fc.tuple(poisonKey.chain(spelt), fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 2 })).map(
-        ([key, a, b]) => `{"${key}":{"polluted":true,"prototype":{"polluted":true},"v":${JSON.stringify(a)}},"status":"Succeeded","nested":[{"${key}":${JSON.stringify(b)}}]}`,
-      ),
+      fc
+        .tuple(poisonKey.chain(spelt), fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 2 }))
+        .map(
+          ([key, a, b]) =>
+            `{"${key}":{"polluted":true,"prototype":{"polluted":true},"v":${JSON.stringify(a)}},"status":"Succeeded","nested":[{"${key}":${JSON.stringify(b)}}]}`,
+        ),
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
       fc.dictionary(fc.oneof(poisonKey, fc.string({ maxLength: 6 })), fc.jsonValue({ maxDepth: 1 })).map((d) => JSON.stringify(d)),
       fc.string({ maxLength: 30 }),
@@ -278,7 +347,15 @@ describe('properties of the protocol core (fast-check)', () => {
       maxDelayMs: fc.integer({ min: 2000, max: 600_000 }),
       delay: fc.option(fc.integer({ min: 0, max: 5000 }), { nil: undefined }),
       deleteNotFound: fc.constantFrom<'succeeded' | 'error'>('succeeded', 'error'),
-      finalStateVia: fc.option(fc.constantFrom<NonNullable<OptionsSpec['finalStateVia']>>('azure-async-operation', 'operation-location', 'location', 'original-uri'), { nil: undefined }),
+      finalStateVia: fc.option(
+        fc.constantFrom<NonNullable<OptionsSpec['finalStateVia']>>(
+          'azure-async-operation',
+          'operation-location',
+          'location',
+          'original-uri',
+        ),
+        { nil: undefined },
+      ),
       customTerminals: fc.boolean(),
     });
     const trackState = fc.record({
@@ -296,18 +373,32 @@ describe('properties of the protocol core (fast-check)', () => {
       if (lower === 'canceled' || lower === 'cancelled' || (custom && lower === 'aborted')) return 'canceled';
       return 'running';
     };
-    const transient = (code: number): boolean => code === 408 || code === 429 || (code >= 500 && code <= 599 && code !== 501 && code !== 505);
+    const transient = (code: number): boolean =>
+      code === 408 || code === 429 || (code >= 500 && code <= 599 && code !== 501 && code !== 505);
 
     fc.assert(
       fc.property(method, reply, bodySpec, trackState, settingsSpec, fc.nat({ max: 4_000_000 }), (m, r, body, st, spec, now) => {
-        const options: PollOptions = { retryAfter: spec.retryAfter, minDelayMs: spec.minDelayMs, maxDelayMs: spec.maxDelayMs, deleteNotFound: spec.deleteNotFound };
+        const options: PollOptions = {
+          retryAfter: spec.retryAfter,
+          minDelayMs: spec.minDelayMs,
+          maxDelayMs: spec.maxDelayMs,
+          deleteNotFound: spec.deleteNotFound,
+        };
         if (spec.delay !== undefined) options.delay = spec.delay;
         if (spec.finalStateVia !== undefined) options.finalStateVia = spec.finalStateVia;
         if (spec.customTerminals) options.terminalStates = CUSTOM_TERMINALS;
         const settings = resolveOptions(options).settings;
         const response = deepFreeze(materializeReply({ ...r, body }, now, ORIGIN).response);
         const state: TrackState = deepFreeze({
-          token: { v: 1, method: st.method, url: RESOURCE, mode: st.mode, pollUrl: st.pollUrl, ...(st.locationUrl ? { locationUrl: st.locationUrl } : {}), apiVersion: '2024-01-01' },
+          token: {
+            v: 1,
+            method: st.method,
+            url: RESOURCE,
+            mode: st.mode,
+            pollUrl: st.pollUrl,
+            ...(st.locationUrl ? { locationUrl: st.locationUrl } : {}),
+            apiVersion: '2024-01-01',
+          },
           polls: st.polls,
           status: st.status,
         });

@@ -12,8 +12,17 @@ import { readResumeToken } from '../../src/protocol/resume-token';
 
 const RUNS = 1000;
 const NOW = Date.UTC(2026, 10, 23);
-const retryAfterValue = fc.oneof(fc.string(), fc.integer().map(String), fc.double().map(String), fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()), fc.constantFrom('-1', '1e400', ' 5 ', '0x10', '٣'));
-const headerSet = fc.record({ 'retry-after': retryAfterValue, 'retry-after-ms': retryAfterValue, 'x-ms-retry-after-ms': retryAfterValue, date: retryAfterValue }, { requiredKeys: [] });
+const retryAfterValue = fc.oneof(
+  fc.string(),
+  fc.integer().map(String),
+  fc.double().map(String),
+  fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
+  fc.constantFrom('-1', '1e400', ' 5 ', '0x10', '٣'),
+);
+const headerSet = fc.record(
+  { 'retry-after': retryAfterValue, 'retry-after-ms': retryAfterValue, 'x-ms-retry-after-ms': retryAfterValue, date: retryAfterValue },
+  { requiredKeys: [] },
+);
 const response = fc.record({ status: fc.integer({ min: 100, max: 599 }), headers: headerSet });
 
 describe('properties of the protocol core (fast-check)', () => {
@@ -32,15 +41,28 @@ describe('properties of the protocol core (fast-check)', () => {
       fc.constant(defaultDelay),
       fc.integer({ min: 0, max: 10_000 }).map((ms) => constantDelay(ms)),
       fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 100_000 })).map(([base, cap]) => exponentialBackoff(base, cap)),
-      fc.constantFrom(() => Number.NaN, () => -5, () => Number.POSITIVE_INFINITY, () => 1e300),
+      fc.constantFrom(
+        () => Number.NaN,
+        () => -5,
+        () => Number.POSITIVE_INFINITY,
+        () => 1e300,
+      ),
     );
     fc.assert(
-      fc.property(response, policy, fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 5_000, max: 600_000 }), fc.constantFrom<'honor' | 'ignore'>('honor', 'ignore'), (res, delay, polls, min, max, retryAfter) => {
-        const ms = nextDelayMs({ delay, retryAfter, minDelayMs: min, maxDelayMs: max }, { polls, response: res }, NOW);
-        expect(Number.isFinite(ms)).toBe(true);
-        expect(ms).toBeGreaterThanOrEqual(min);
-        expect(ms).toBeLessThanOrEqual(max);
-      }),
+      fc.property(
+        response,
+        policy,
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.integer({ min: 5_000, max: 600_000 }),
+        fc.constantFrom<'honor' | 'ignore'>('honor', 'ignore'),
+        (res, delay, polls, min, max, retryAfter) => {
+          const ms = nextDelayMs({ delay, retryAfter, minDelayMs: min, maxDelayMs: max }, { polls, response: res }, NOW);
+          expect(Number.isFinite(ms)).toBe(true);
+          expect(ms).toBeGreaterThanOrEqual(min);
+          expect(ms).toBeLessThanOrEqual(max);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -48,7 +70,12 @@ describe('properties of the protocol core (fast-check)', () => {
   it(`F1 the retry backoff stays within [0, ceiling] for any attempt, response and random (${RUNS} cases)`, () => {
     fc.assert(
       fc.property(
-        fc.record({ maxRetries: fc.integer({ min: 0, max: 100 }), baseDelayMs: fc.integer({ min: 0, max: 60_000 }), maxDelayMs: fc.integer({ min: 0, max: 600_000 }), jitter: fc.double({ min: 0, max: 1, noNaN: true }) }),
+        fc.record({
+          maxRetries: fc.integer({ min: 0, max: 100 }),
+          baseDelayMs: fc.integer({ min: 0, max: 60_000 }),
+          maxDelayMs: fc.integer({ min: 0, max: 600_000 }),
+          jitter: fc.double({ min: 0, max: 1, noNaN: true }),
+        }),
         fc.integer({ min: 0, max: 1000 }),
         fc.option(response, { nil: undefined }),
         fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
@@ -68,28 +95,38 @@ describe('properties of the protocol core (fast-check)', () => {
     const table = statusTable();
     const terminal = ['succeeded', 'failed', 'canceled', 'cancelled'];
     fc.assert(
-      fc.property(fc.string(), fc.constantFrom('Succeeded', 'Failed', 'Canceled', 'Cancelled'), fc.string({ minLength: 1 }), (random, word, noise) => {
-        expect(classifyStatus(random, table) === 'running').toBe(!terminal.includes(random.toLowerCase()));
-        // A terminal word inside a longer value (failover-in-progress, SucceededNot) is no match.
-        for (const value of [`${noise}${word}`, `${word}${noise}`]) {
-          if (!terminal.includes(value.toLowerCase())) expect(classifyStatus(value, table)).toBe('running');
-        }
-        expect(classifyStatus(word.toUpperCase(), table)).not.toBe('running');
-      }),
+      fc.property(
+        fc.string(),
+        fc.constantFrom('Succeeded', 'Failed', 'Canceled', 'Cancelled'),
+        fc.string({ minLength: 1 }),
+        (random, word, noise) => {
+          expect(classifyStatus(random, table) === 'running').toBe(!terminal.includes(random.toLowerCase()));
+          // A terminal word inside a longer value (failover-in-progress, SucceededNot) is no match.
+          for (const value of [`${noise}${word}`, `${word}${noise}`]) {
+            if (!terminal.includes(value.toLowerCase())) expect(classifyStatus(value, table)).toBe('running');
+          }
+          expect(classifyStatus(word.toUpperCase(), table)).not.toBe('running');
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it(`R7 R15 S2 URLs: resolveUrl never throws and gives an absolute http(s) URL or nothing; api-version is added once, never replaced (${RUNS} cases)`, () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.webUrl(), fc.webPath()), fc.webUrl({ withQueryParameters: true }), fc.stringMatching(/^[0-9a-z-]{1,12}$/), (value, base, version) => {
-        const url = resolveUrl(value, base);
-        if (url === undefined) return;
-        expect(/^https?:\/\//i.test(url)).toBe(true);
-        const versioned = withApiVersion(url, version);
-        expect(new URL(versioned).searchParams.getAll('api-version').length).toBeGreaterThanOrEqual(1);
-        expect(withApiVersion(versioned, 'other')).toBe(versioned);
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.webUrl(), fc.webPath()),
+        fc.webUrl({ withQueryParameters: true }),
+        fc.stringMatching(/^[0-9a-z-]{1,12}$/),
+        (value, base, version) => {
+          const url = resolveUrl(value, base);
+          if (url === undefined) return;
+          expect(/^https?:\/\//i.test(url)).toBe(true);
+          const versioned = withApiVersion(url, version);
+          expect(new URL(versioned).searchParams.getAll('api-version').length).toBeGreaterThanOrEqual(1);
+          expect(withApiVersion(versioned, 'other')).toBe(versioned);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -97,7 +134,9 @@ describe('properties of the protocol core (fast-check)', () => {
   it(`S4 JSON parsing: no input, however hostile, pollutes a prototype or yields a __proto__ key (${RUNS} cases)`, () => {
     const hostile = fc.oneof(
       fc.jsonValue().map((v) => JSON.stringify(v)),
-      fc.tuple(fc.jsonValue(), fc.constantFrom('__proto__', 'constructor', 'prototype', '\\u005f_proto__')).map(([v, key]) => `{"${key}":{"polluted":true,"prototype":{"polluted":true}},"v":${JSON.stringify(v)}}`),
+      fc
+        .tuple(fc.jsonValue(), fc.constantFrom('__proto__', 'constructor', 'prototype', '\\u005f_proto__'))
+        .map(([v, key]) => `{"${key}":{"polluted":true,"prototype":{"polluted":true}},"v":${JSON.stringify(v)}}`),
       fc.string(),
     );
     fc.assert(
@@ -123,7 +162,13 @@ describe('properties of the protocol core (fast-check)', () => {
     const tokenish = fc.oneof(
       fc.jsonValue(),
       fc.record(
-        { v: fc.constantFrom(1, 2, '1'), method: fc.constantFrom('PUT', 'POST', 'GET', 'DELETE'), url: fc.oneof(fc.webUrl(), fc.string()), mode: fc.constantFrom('status', 'location', 'body', 'none', 'x'), pollUrl: fc.oneof(fc.webUrl(), fc.integer()) },
+        {
+          v: fc.constantFrom(1, 2, '1'),
+          method: fc.constantFrom('PUT', 'POST', 'GET', 'DELETE'),
+          url: fc.oneof(fc.webUrl(), fc.string()),
+          mode: fc.constantFrom('status', 'location', 'body', 'none', 'x'),
+          pollUrl: fc.oneof(fc.webUrl(), fc.integer()),
+        },
         { requiredKeys: [] },
       ),
     );

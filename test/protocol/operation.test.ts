@@ -39,10 +39,24 @@ function errorOf(step: Step<unknown>): unknown {
 
 describe('R1–R6 choosing how to poll', () => {
   it('R1 Azure-AsyncOperation is preferred to Operation-Location and Location', () => {
-    const step = start('PUT', res(201, { 'Azure-AsyncOperation': MONITOR, 'Operation-Location': LOCATION, Location: LOCATION }, { properties: { provisioningState: 'Accepted' } }));
+    const step = start(
+      'PUT',
+      res(
+        201,
+        { 'Azure-AsyncOperation': MONITOR, 'Operation-Location': LOCATION, Location: LOCATION },
+        { properties: { provisioningState: 'Accepted' } },
+      ),
+    );
     expect(step.next).toEqual({ kind: 'poll', url: MONITOR, delayMs: 1000 });
     expect(step.state.token).toMatchObject({ mode: 'status', pollUrl: MONITOR, locationUrl: LOCATION });
-    expect(step.snapshot).toMatchObject({ state: 'running', done: false, status: 'Accepted', httpStatus: 201, polls: 0, nextPollInMs: 1000 });
+    expect(step.snapshot).toMatchObject({
+      state: 'running',
+      done: false,
+      status: 'Accepted',
+      httpStatus: 201,
+      polls: 0,
+      nextPollInMs: 1000,
+    });
   });
 
   it('R2 Operation-Location is polled as a status monitor when Azure-AsyncOperation is absent', () => {
@@ -94,8 +108,18 @@ describe('R1–R6 choosing how to poll', () => {
   });
 
   const immediate: Array<[string, LroMethod, HttpResponse, object]> = [
-    ['PUT 200 with a terminal provisioningState, stale polling headers ignored', 'PUT', res(200, { 'Azure-AsyncOperation': MONITOR }, { properties: { provisioningState: 'Succeeded' } }), { state: 'succeeded', status: 'Succeeded' }],
-    ['PUT 201 with Failed', 'PUT', res(201, { Location: LOCATION }, { properties: { provisioningState: 'Failed' } }), { state: 'failed', status: 'Failed' }],
+    [
+      'PUT 200 with a terminal provisioningState, stale polling headers ignored',
+      'PUT',
+      res(200, { 'Azure-AsyncOperation': MONITOR }, { properties: { provisioningState: 'Succeeded' } }),
+      { state: 'succeeded', status: 'Succeeded' },
+    ],
+    [
+      'PUT 201 with Failed',
+      'PUT',
+      res(201, { Location: LOCATION }, { properties: { provisioningState: 'Failed' } }),
+      { state: 'failed', status: 'Failed' },
+    ],
     ['POST 200 with a body and no header', 'POST', res(200, {}, { output: 1 }), { state: 'succeeded', result: { output: 1 } }],
     ['DELETE 204', 'DELETE', res(204), { state: 'succeeded', httpStatus: 204 }],
     ['DELETE 200 with no body', 'DELETE', res(200), { state: 'succeeded', httpStatus: 200 }],
@@ -131,7 +155,12 @@ describe('R7 headers and URLs', () => {
     expect(step.state.token.pollUrl).toBe(MONITOR);
   });
   it('R7 relative URLs resolve against the URL of the response that carried them', () => {
-    const step = start('POST', res(202, { 'Azure-AsyncOperation': '../operations/op9?api-version=2024-01-01' }), {}, `${ARM}/a/b/c/start?api-version=2024-01-01`);
+    const step = start(
+      'POST',
+      res(202, { 'Azure-AsyncOperation': '../operations/op9?api-version=2024-01-01' }),
+      {},
+      `${ARM}/a/b/c/start?api-version=2024-01-01`,
+    );
     expect(step.state.token.pollUrl).toBe(`${ARM}/a/b/operations/op9?api-version=2024-01-01`);
     const moved = poll(step, res(200, { 'Azure-AsyncOperation': 'op10' }, { status: 'Running' }));
     expect(moved.state.token.pollUrl).toBe(`${ARM}/a/b/operations/op10?api-version=2024-01-01`);
@@ -181,7 +210,14 @@ describe('R9–R12 reading status', () => {
   }
 
   it('R10 percentComplete, startTime, endTime, id and name are surfaced', () => {
-    const body = { status: 'InProgress', percentComplete: 42.5, startTime: '2017-01-06T18:58:24Z', endTime: '2017-01-06T19:00:00Z', id: '/ops/1', name: 'op1' };
+    const body = {
+      status: 'InProgress',
+      percentComplete: 42.5,
+      startTime: '2017-01-06T18:58:24Z',
+      endTime: '2017-01-06T19:00:00Z',
+      id: '/ops/1',
+      name: 'op1',
+    };
     expect(poll(monitor(), res(200, {}, body)).snapshot).toMatchObject({
       percentComplete: 42.5,
       operation: { id: '/ops/1', name: 'op1', startTime: '2017-01-06T18:58:24Z', endTime: '2017-01-06T19:00:00Z' },
@@ -228,7 +264,11 @@ describe('R9–R12 reading status', () => {
   it('R12 custom terminal values are configurable, compared case-insensitively', () => {
     const options = { terminalStates: { succeeded: ['Completed'], failed: ['Faulted'], canceled: ['Aborted'] } };
     const step = start('POST', res(202, { 'Azure-AsyncOperation': MONITOR }), options);
-    expect(poll(step, res(200, {}, { status: 'completed', properties: { ok: 1 } }), options).snapshot).toMatchObject({ state: 'succeeded', status: 'completed', result: { ok: 1 } });
+    expect(poll(step, res(200, {}, { status: 'completed', properties: { ok: 1 } }), options).snapshot).toMatchObject({
+      state: 'succeeded',
+      status: 'completed',
+      result: { ok: 1 },
+    });
     expect(poll(step, res(200, {}, { status: 'Faulted' }), options).snapshot).toMatchObject({ state: 'failed' });
     expect(poll(step, res(200, {}, { status: 'ABORTED' }), options).snapshot).toMatchObject({ state: 'canceled' });
   });
@@ -246,7 +286,11 @@ describe('R15 api-version', () => {
   });
   it('R15 the caller asks: options.apiVersion replaces the service’s on polling, Location and resourceLocation URLs', () => {
     const opts = { apiVersion: '2025-05-01' };
-    const step = start('POST', res(202, { 'Azure-AsyncOperation': `${ARM}/ops/1?x=1&api-version=2016-03-30#f`, Location: `${ARM}/results/1` }), opts);
+    const step = start(
+      'POST',
+      res(202, { 'Azure-AsyncOperation': `${ARM}/ops/1?x=1&api-version=2016-03-30#f`, Location: `${ARM}/results/1` }),
+      opts,
+    );
     expect(step.state.token.pollUrl).toBe(`${ARM}/ops/1?x=1&api-version=2025-05-01#f`);
     expect(step.state.token.locationUrl).toBe(`${ARM}/results/1?api-version=2025-05-01`);
     expect(step.state.token).toMatchObject({ apiVersion: '2025-05-01', replaceApiVersion: true });
@@ -287,11 +331,19 @@ describe('X1–X7 the final result', () => {
     }
   });
   it('X2 POST: the initial Location is fetched when there was one', () => {
-    expect(succeededMonitor('POST', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }).next).toEqual({ kind: 'final', url: LOCATION });
+    expect(succeededMonitor('POST', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }).next).toEqual({
+      kind: 'final',
+      url: LOCATION,
+    });
   });
   it('X2 POST without Location: the result is the monitor’s result (data plane) or properties', () => {
-    expect(succeededMonitor('POST', { 'Operation-Location': MONITOR }, { result: { n: 1 } }).snapshot).toMatchObject({ state: 'succeeded', result: { n: 1 } });
-    expect(succeededMonitor('POST', { 'Azure-AsyncOperation': MONITOR }, { properties: { n: 2 } }).snapshot).toMatchObject({ result: { n: 2 } });
+    expect(succeededMonitor('POST', { 'Operation-Location': MONITOR }, { result: { n: 1 } }).snapshot).toMatchObject({
+      state: 'succeeded',
+      result: { n: 1 },
+    });
+    expect(succeededMonitor('POST', { 'Azure-AsyncOperation': MONITOR }, { properties: { n: 2 } }).snapshot).toMatchObject({
+      result: { n: 2 },
+    });
   });
   it('X3 DELETE: no final GET', () => {
     const step = succeededMonitor('DELETE', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }, { resourceLocation: RESOURCE });
@@ -300,8 +352,13 @@ describe('X1–X7 the final result', () => {
   });
   it('X4 resourceLocation in a succeeded monitor body overrides X1 and X2', () => {
     const other = `${ARM}/subscriptions/s1/real/resource`;
-    expect(succeededMonitor('PUT', { 'Azure-AsyncOperation': MONITOR }, { resourceLocation: other }).next).toEqual({ kind: 'final', url: `${other}?api-version=2024-01-01` });
-    expect(succeededMonitor('POST', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }, { resourceLocation: other }).next).toMatchObject({ kind: 'final', url: expect.stringContaining(other) });
+    expect(succeededMonitor('PUT', { 'Azure-AsyncOperation': MONITOR }, { resourceLocation: other }).next).toEqual({
+      kind: 'final',
+      url: `${other}?api-version=2024-01-01`,
+    });
+    expect(
+      succeededMonitor('POST', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }, { resourceLocation: other }).next,
+    ).toMatchObject({ kind: 'final', url: expect.stringContaining(other) });
   });
 
   const x5: Array<[string, LroMethod, Record<string, string>, object]> = [
@@ -324,7 +381,12 @@ describe('X1–X7 the final result', () => {
     });
   }
   it('X5 finalStateVia azure-async-operation with neither result nor properties in the monitor: the monitor body is the result', () => {
-    const step = succeededMonitor('POST', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }, { id: '100' }, { finalStateVia: 'azure-async-operation' });
+    const step = succeededMonitor(
+      'POST',
+      { 'Azure-AsyncOperation': MONITOR, Location: LOCATION },
+      { id: '100' },
+      { finalStateVia: 'azure-async-operation' },
+    );
     expect(step.next).toEqual({ kind: 'done' });
     expect(step.snapshot!.result).toEqual({ status: 'Succeeded', id: '100' });
   });
@@ -336,7 +398,10 @@ describe('X1–X7 the final result', () => {
 
   it('X6 Failed or Canceled: no final GET, the monitor’s error stands', () => {
     for (const status of ['Failed', 'Canceled']) {
-      const step = poll(start('PUT', res(201, { 'Azure-AsyncOperation': MONITOR })), res(200, {}, { status, error: { code: 'E', message: 'm' } }));
+      const step = poll(
+        start('PUT', res(201, { 'Azure-AsyncOperation': MONITOR })),
+        res(200, {}, { status, error: { code: 'E', message: 'm' } }),
+      );
       expect(step.next).toEqual({ kind: 'done' });
       expect(step.snapshot).toMatchObject({ done: true, error: { code: 'E' } });
     }
@@ -344,11 +409,19 @@ describe('X1–X7 the final result', () => {
 
   const Account = t.type({ name: t.string, properties: t.type({ sku: t.string, size: t.number }) });
   it('X7 the result is decoded with the caller’s codec', () => {
-    const step = final(succeededMonitor('PUT', { 'Azure-AsyncOperation': MONITOR }, {}, { result: Account }), res(200, {}, { name: 'sa1', properties: { sku: 'LRS', size: 3 } }), { result: Account });
+    const step = final(
+      succeededMonitor('PUT', { 'Azure-AsyncOperation': MONITOR }, {}, { result: Account }),
+      res(200, {}, { name: 'sa1', properties: { sku: 'LRS', size: 3 } }),
+      { result: Account },
+    );
     expect(step.snapshot!.result).toEqual({ name: 'sa1', properties: { sku: 'LRS', size: 3 } });
   });
   it('X7 a decode failure is a DecodeError naming every failing path', () => {
-    const step = final(succeededMonitor('PUT', { 'Azure-AsyncOperation': MONITOR }, {}, { result: Account }), res(200, {}, { name: 7, properties: { sku: 'LRS' } }), { result: Account });
+    const step = final(
+      succeededMonitor('PUT', { 'Azure-AsyncOperation': MONITOR }, {}, { result: Account }),
+      res(200, {}, { name: 7, properties: { sku: 'LRS' } }),
+      { result: Account },
+    );
     const error = errorOf(step) as DecodeError;
     expect(error).toBeInstanceOf(DecodeError);
     expect(error.paths.sort()).toEqual(['name', 'properties.size']);
@@ -356,7 +429,10 @@ describe('X1–X7 the final result', () => {
     expect(error.message).toContain('at properties.size expected number, got undefined');
   });
   it('X7 a final GET that fails is an HttpError, not a made-up success', () => {
-    const step = final(succeededMonitor('PUT', { 'Azure-AsyncOperation': MONITOR }), res(404, {}, { error: { code: 'NotFound', message: 'gone' } }));
+    const step = final(
+      succeededMonitor('PUT', { 'Azure-AsyncOperation': MONITOR }),
+      res(404, {}, { error: { code: 'NotFound', message: 'gone' } }),
+    );
     expect(errorOf(step)).toBeInstanceOf(HttpError);
     expect(errorOf(step)).toMatchObject({ status: 404, url: RESOURCE });
   });

@@ -2,12 +2,19 @@ import { BehaviorSubject } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { HttpClient } from '../../src/index';
-import { createOperationRegistry, type OperationRegistry, type RegistryOptions, type RegistryState, type RegistryStorage } from '../../src/registry/index';
+import {
+  createOperationRegistry,
+  type OperationRegistry,
+  type RegistryOptions,
+  type RegistryState,
+  type RegistryStorage,
+} from '../../src/registry/index';
 import { httpDouble, type Reply, type SentRequest } from '../support/http-double';
 import { testScheduler } from '../support/virtual';
 
 const ARM = 'https://management.azure.com';
-const resource = (i: number): string => `${ARM}/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app${i}?api-version=2024-01-01`;
+const resource = (i: number): string =>
+  `${ARM}/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app${i}?api-version=2024-01-01`;
 const monitor = (i: number): string => `${ARM}/subscriptions/s1/providers/Microsoft.Web/operations/op${i}?api-version=2024-01-01`;
 
 // Operation i: PUT 201 + Azure-AsyncOperation; the monitor runs (Retry-After 10 s) `running` times, then Succeeded.
@@ -15,11 +22,19 @@ function routes(count: number, running = 2): Record<string, Reply[]> {
   const table: Record<string, Reply[]> = {};
   for (let i = 0; i < count; i++) {
     table[resource(i)] = [
-      { status: 201, headers: { 'azure-asyncoperation': monitor(i), 'retry-after': '10' }, body: { properties: { provisioningState: 'Accepted' } } },
+      {
+        status: 201,
+        headers: { 'azure-asyncoperation': monitor(i), 'retry-after': '10' },
+        body: { properties: { provisioningState: 'Accepted' } },
+      },
       { status: 200, body: { name: `app${i}` } },
     ];
     table[monitor(i)] = [
-      ...Array.from({ length: running }, (_, n) => ({ status: 200, headers: { 'retry-after': '10' }, body: { status: 'Running', percentComplete: (n + 1) * 30 } })),
+      ...Array.from({ length: running }, (_, n) => ({
+        status: 200,
+        headers: { 'retry-after': '10' },
+        body: { status: 'Running', percentComplete: (n + 1) * 30 },
+      })),
       { status: 200, body: { status: 'Succeeded' } },
     ];
   }
@@ -50,12 +65,20 @@ interface Session {
 }
 
 /** Runs `body` in virtual time with a registry over the HTTP double; returns what was seen. */
-function session(table: Record<string, Reply[]>, options: Omit<RegistryOptions, 'poll'> & { poll?: RegistryOptions['poll'] } = {}, body: (s: Session) => void = () => undefined): Omit<Session, 'scheduler' | 'http'> {
+function session(
+  table: Record<string, Reply[]>,
+  options: Omit<RegistryOptions, 'poll'> & { poll?: RegistryOptions['poll'] } = {},
+  body: (s: Session) => void = () => undefined,
+): Omit<Session, 'scheduler' | 'http'> {
   const scheduler = testScheduler();
   let result: Omit<Session, 'scheduler' | 'http'> | undefined;
   scheduler.run((helpers) => {
     const double = httpDouble(scheduler, helpers, table);
-    const registry = createOperationRegistry({ visibility: new BehaviorSubject(true), ...options, poll: { http: double.http, ...options.poll } });
+    const registry = createOperationRegistry({
+      visibility: new BehaviorSubject(true),
+      ...options,
+      poll: { http: double.http, ...options.poll },
+    });
     const states: RegistryState[] = [];
     registry.state$.subscribe((s) => states.push(s));
     const s: Session = { scheduler, registry, sent: double.sent, states, http: double.http };
@@ -72,7 +95,9 @@ const at = (s: Session, ms: number, action: () => void): void => {
 
 describe('rx-lro/registry: many trackers by key', () => {
   it('S3 track(): state$ goes queued → starting → running → done, each entry the last snapshot plus key and phase, all plain JSON', () => {
-    const { states, registry, sent } = session(routes(1), {}, (s) => s.registry.track('web', { method: 'PUT', url: resource(0), body: { location: 'westus' } }));
+    const { states, registry, sent } = session(routes(1), {}, (s) =>
+      s.registry.track('web', { method: 'PUT', url: resource(0), body: { location: 'westus' } }),
+    );
     const phases = states.map((s) => s['web']?.phase).filter(Boolean);
     expect(phases[0]).toBe('queued');
     expect(phases).toContain('starting');
@@ -110,7 +135,9 @@ describe('rx-lro/registry: many trackers by key', () => {
   it('remove() forgets an entry; track() on an active key is refused, on a finished one starts again', () => {
     session(routes(1), {}, (s) => {
       s.registry.track('a', { method: 'PUT', url: resource(0) });
-      expect(() => s.registry.track('a', { method: 'PUT', url: resource(0) })).toThrow(/key "a" is still starting; cancel or remove it first/);
+      expect(() => s.registry.track('a', { method: 'PUT', url: resource(0) })).toThrow(
+        /key "a" is still starting; cancel or remove it first/,
+      );
       s.registry.remove('a');
       expect(s.registry.getState()).toEqual({});
       s.registry.track('a', { method: 'PUT', url: resource(0) });
@@ -142,7 +169,11 @@ describe('rx-lro/registry: many trackers by key', () => {
     const { registry, sent } = session(table, {}, (s) =>
       s.registry.adopt('vm', {
         request: { method: 'PUT', url: resource(0) },
-        response: { status: 201, headers: { 'Azure-AsyncOperation': monitor(0), 'Retry-After': '10' }, body: { properties: { provisioningState: 'Accepted' } } },
+        response: {
+          status: 201,
+          headers: { 'Azure-AsyncOperation': monitor(0), 'Retry-After': '10' },
+          body: { properties: { provisioningState: 'Accepted' } },
+        },
       }),
     );
     expect(sent.map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'GET']);
@@ -151,7 +182,10 @@ describe('rx-lro/registry: many trackers by key', () => {
 
   it('F1 T4 a retry wait that ends while the page is hidden sends nothing until it is visible', () => {
     const table = routes(1);
-    table[monitor(0)] = [{ status: 503, headers: { 'retry-after': '2' } }, { status: 200, body: { status: 'Succeeded' } }];
+    table[monitor(0)] = [
+      { status: 503, headers: { 'retry-after': '2' } },
+      { status: 200, body: { status: 'Succeeded' } },
+    ];
     const visibility = new BehaviorSubject(true);
     const { sent } = session(table, { visibility, poll: { retry: { baseDelayMs: 1000, jitter: 0 } } }, (s) => {
       s.registry.track('a', { method: 'PUT', url: resource(0) });
@@ -229,8 +263,19 @@ describe('S3 reload and resume through storage', () => {
       getItem: async (key) => inner.getItem(key),
       setItem: async (key, value) => inner.setItem(key, value),
     };
-    const registry = createOperationRegistry({ storage, visibility: new BehaviorSubject(true), poll: { http: () => { throw new Error('no request expected'); } } });
-    inner.data.set('rx-lro', JSON.stringify({ v: 1, entries: { old: { key: 'old', phase: 'done', state: 'succeeded', status: 'Succeeded', polls: 3 } } }));
+    const registry = createOperationRegistry({
+      storage,
+      visibility: new BehaviorSubject(true),
+      poll: {
+        http: () => {
+          throw new Error('no request expected');
+        },
+      },
+    });
+    inner.data.set(
+      'rx-lro',
+      JSON.stringify({ v: 1, entries: { old: { key: 'old', phase: 'done', state: 'succeeded', status: 'Succeeded', polls: 3 } } }),
+    );
     const late = createOperationRegistry({ storage, visibility: new BehaviorSubject(true) });
     await late.ready;
     expect(late.getState()['old']).toMatchObject({ phase: 'done', state: 'succeeded', polls: 3 });
@@ -246,7 +291,9 @@ describe('S3 reload and resume through storage', () => {
         throw new Error('QuotaExceededError');
       },
     };
-    session(routes(1), { storage, onStorageError: (e) => errors.push(e) }, (s) => s.registry.track('a', { method: 'PUT', url: resource(0) }));
+    session(routes(1), { storage, onStorageError: (e) => errors.push(e) }, (s) =>
+      s.registry.track('a', { method: 'PUT', url: resource(0) }),
+    );
     expect(String(errors[0])).toMatch(/unreadable/);
     expect(errors.some((e) => String(e).includes('QuotaExceededError'))).toBe(true);
   });

@@ -3,7 +3,11 @@ import { runSimulatorCli, startSimulator } from '../../src/testing/index';
 import { parseCliArgs } from '../../src/testing/cli';
 import { send, sleep } from './helpers';
 
-function capture(): { out: string[]; err: string[]; io: { stdout: (t: string) => void; stderr: (t: string) => void; handleSignals: boolean } } {
+function capture(): {
+  out: string[];
+  err: string[];
+  io: { stdout: (t: string) => void; stderr: (t: string) => void; handleSignals: boolean };
+} {
   const out: string[] = [];
   const err: string[] = [];
   return { out, err, io: { stdout: (t) => out.push(t), stderr: (t) => err.push(t), handleSignals: false } };

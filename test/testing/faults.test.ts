@@ -79,7 +79,11 @@ describe('HTTP status faults', () => {
   it('a fault on the n-th initial request spares the earlier ones', async () => {
     sim().define(`${VM}/restart`, { faults: [{ on: 'initial', nth: 2, kind: 500 }] });
     const url = `${sim().url}${VM}/restart?${API}`;
-    expect([await attempt(url, { method: 'POST' }), await attempt(url, { method: 'POST' }), await attempt(url, { method: 'POST' })]).toEqual([202, 500, 202]);
+    expect([
+      await attempt(url, { method: 'POST' }),
+      await attempt(url, { method: 'POST' }),
+      await attempt(url, { method: 'POST' }),
+    ]).toEqual([202, 500, 202]);
   });
 
   it('500 on the final GET only', async () => {
@@ -90,7 +94,11 @@ describe('HTTP status faults', () => {
     const first = await send(`${sim().url}${DEPLOYMENT}?${API}`);
     const second = await send(`${sim().url}${DEPLOYMENT}?${API}`);
     expect([first.status, second.status]).toEqual([500, 200]);
-    expect(sim().requests.filter((r) => r.kind === 'final').map((r) => r.status)).toEqual([500, 200]);
+    expect(
+      sim()
+        .requests.filter((r) => r.kind === 'final')
+        .map((r) => r.status),
+    ).toEqual([500, 200]);
   });
 });
 
@@ -226,14 +234,19 @@ describe('other-origin', () => {
 });
 
 describe('404 after DELETE', () => {
-  it("gone on poll 2 of a DELETE: 404 from then on (monitor, Location and the resource), never before", async () => {
+  it('gone on poll 2 of a DELETE: 404 from then on (monitor, Location and the resource), never before', async () => {
     sim().define(VM, { polls: 10, location: true, faults: [{ on: 'poll', nth: 2, kind: 'gone' }] });
     const initial = await send(`${sim().url}${VM}?${API}`, { method: 'DELETE' });
     const monitor = initial.headers.get('azure-asyncoperation') as string;
     const location = initial.headers.get('location') as string;
     const before = await send(`${sim().url}${VM}?${API}`);
     expect(before.status).toBe(200);
-    const statuses = [(await send(monitor)).status, (await send(monitor)).status, (await send(location)).status, (await send(monitor)).status];
+    const statuses = [
+      (await send(monitor)).status,
+      (await send(monitor)).status,
+      (await send(location)).status,
+      (await send(monitor)).status,
+    ];
     expect(statuses).toEqual([200, 404, 404, 404]);
     const gone = await send(monitor);
     expect(gone.json).toMatchObject({ error: { code: 'ResourceNotFound' } });
@@ -253,6 +266,8 @@ describe('404 after DELETE', () => {
     sim().define(DEPLOYMENT, { polls: 1, faults: [{ on: 'final', kind: 404 }] });
     const initial = await send(`${sim().url}${DEPLOYMENT}?${API}`, { method: 'PUT' });
     await send(initial.headers.get('azure-asyncoperation') as string);
-    expect([(await send(`${sim().url}${DEPLOYMENT}?${API}`)).status, (await send(`${sim().url}${DEPLOYMENT}?${API}`)).status]).toEqual([404, 200]);
+    expect([(await send(`${sim().url}${DEPLOYMENT}?${API}`)).status, (await send(`${sim().url}${DEPLOYMENT}?${API}`)).status]).toEqual([
+      404, 200,
+    ]);
   });
 });

@@ -51,7 +51,9 @@ export async function pollUntil(url: string, done: (a: Answer) => boolean, { max
     if (done(answer)) return answers;
     await sleep(gapMs);
   }
-  throw new Error(`not done after ${max} polls of ${url}: last ${answers[answers.length - 1]?.status} ${answers[answers.length - 1]?.text}`);
+  throw new Error(
+    `not done after ${max} polls of ${url}: last ${answers[answers.length - 1]?.status} ${answers[answers.length - 1]?.text}`,
+  );
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -59,7 +59,7 @@ describe('lifecycle', () => {
     const during = countResources();
     expect(during.TCPServerWrap ?? 0).toBe((before.TCPServerWrap ?? 0) + 2);
     await eventually(() => sim.requests.length === 4);
-    expect((countResources().Timeout ?? 0)).toBeGreaterThan(before.Timeout ?? 0);
+    expect(countResources().Timeout ?? 0).toBeGreaterThan(before.Timeout ?? 0);
 
     const closing = sim.close();
     expect(sim.close()).toBe(closing);
@@ -106,7 +106,9 @@ describe('lifecycle', () => {
       expect(answer.status).toBe(405);
       expect(answer.json).toMatchObject({ error: { code: 'MethodNotAllowed' } });
       const aborted = new AbortController();
-      const pending = fetch(`${sim.url}${VM}?sim-duration=10`, { method: 'PUT', body: 'x'.repeat(10), signal: aborted.signal }).catch(() => 'aborted');
+      const pending = fetch(`${sim.url}${VM}?sim-duration=10`, { method: 'PUT', body: 'x'.repeat(10), signal: aborted.signal }).catch(
+        () => 'aborted',
+      );
       aborted.abort();
       await pending;
       expect((await send(`${sim.url}/`)).status).toBe(200);

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { API, DEPLOYMENT, STORAGE, VM, isTerminalMonitor, pollUntil, provisioningStateOf, send, sleep, statusOf, useSimulator } from './helpers';
+import {
+  API,
+  DEPLOYMENT,
+  STORAGE,
+  VM,
+  isTerminalMonitor,
+  pollUntil,
+  provisioningStateOf,
+  send,
+  sleep,
+  statusOf,
+  useSimulator,
+} from './helpers';
 
 const sim = useSimulator();
 
@@ -13,13 +25,18 @@ describe('azure-async-operation', () => {
   it('PUT: 201 + Accepted body + Azure-AsyncOperation on the simulator with api-version, then Running → Succeeded, then the resource (E2)', async () => {
     const resource = { id: DEPLOYMENT, name: 'dep1', properties: { mode: 'Incremental' } };
     sim().define(DEPLOYMENT, { runningStatuses: ['Running'], polls: 2, resource });
-    const initial = await send(`${sim().url}${DEPLOYMENT}?${API}`, { method: 'PUT', body: JSON.stringify({ properties: { mode: 'Incremental' } }) });
+    const initial = await send(`${sim().url}${DEPLOYMENT}?${API}`, {
+      method: 'PUT',
+      body: JSON.stringify({ properties: { mode: 'Incremental' } }),
+    });
     expect(initial.status).toBe(201);
     expect(initial.headers.get('content-type')).toBe('application/json');
     expect(initial.json).toEqual({ ...resource, properties: { mode: 'Incremental', provisioningState: 'Accepted' } });
     expect(initial.headers.get('location')).toBeNull();
     const monitor = monitorOf(initial.headers);
-    expect(monitor.startsWith(`${sim().url}/subscriptions/sub1/providers/Microsoft.Resources/locations/westus/operationStatuses/`)).toBe(true);
+    expect(monitor.startsWith(`${sim().url}/subscriptions/sub1/providers/Microsoft.Resources/locations/westus/operationStatuses/`)).toBe(
+      true,
+    );
     expect(new URL(monitor).searchParams.get('api-version')).toBe('2016-03-30');
 
     const first = await send(monitor);
@@ -49,7 +66,9 @@ describe('azure-async-operation', () => {
     const monitor = monitorOf(initial.headers);
     const running = await send(monitor);
     expect(running.json).toMatchObject({ status: 'InProgress', startTime: expect.any(String), name: expect.any(String) });
-    expect(new Date((running.json as { startTime: string }).startTime).toISOString()).toBe((running.json as { startTime: string }).startTime);
+    expect(new Date((running.json as { startTime: string }).startTime).toISOString()).toBe(
+      (running.json as { startTime: string }).startTime,
+    );
     const done = await send(monitor);
     expect(statusOf(done)).toBe('Succeeded');
     expect(done.json).not.toHaveProperty('properties');
@@ -193,7 +212,11 @@ describe('azure-async-operation', () => {
     expect(captured.json).toMatchObject({ resourceLocation: `${sim().url}/results/capture1` });
     const result = await send(`${sim().url}/results/capture1`);
     expect(result.json).toEqual({ vhd: 'a.vhd' });
-    expect(sim().requests.filter((r) => r.kind === 'final').map((r) => r.url)).toEqual([new URL(location).pathname + new URL(location).search, '/results/capture1']);
+    expect(
+      sim()
+        .requests.filter((r) => r.kind === 'final')
+        .map((r) => r.url),
+    ).toEqual([new URL(location).pathname + new URL(location).search, '/results/capture1']);
   });
 
   it('keepApiVersion: false drops api-version from polling URLs; relativeUrls writes paths', async () => {
@@ -203,19 +226,38 @@ describe('azure-async-operation', () => {
     expect(monitorOf(a.headers)).not.toContain('api-version');
     expect(a.headers.get('location')).not.toContain('api-version');
     const b = await send(`${sim().url}${VM}/b?${API}`, { method: 'POST' });
-    expect(monitorOf(b.headers)).toMatch(/^\/subscriptions\/sub1\/providers\/Microsoft\.Compute\/locations\/westus\/operationStatuses\/[0-9a-f-]{36}\?api-version=2016-03-30$/);
+    expect(monitorOf(b.headers)).toMatch(
+      /^\/subscriptions\/sub1\/providers\/Microsoft\.Compute\/locations\/westus\/operationStatuses\/[0-9a-f-]{36}\?api-version=2016-03-30$/,
+    );
   });
 
   it('PUT without a scripted resource keeps the request body; PATCH merges into it', async () => {
     sim().define(STORAGE, { polls: 1 });
-    const put = await send(`${sim().url}${STORAGE}?${API}`, { method: 'PUT', body: JSON.stringify({ location: 'westus', properties: { tier: 'Hot' } }) });
-    expect(put.json).toEqual({ id: STORAGE, name: 'acct1', location: 'westus', properties: { tier: 'Hot', provisioningState: 'Accepted' } });
+    const put = await send(`${sim().url}${STORAGE}?${API}`, {
+      method: 'PUT',
+      body: JSON.stringify({ location: 'westus', properties: { tier: 'Hot' } }),
+    });
+    expect(put.json).toEqual({
+      id: STORAGE,
+      name: 'acct1',
+      location: 'westus',
+      properties: { tier: 'Hot', provisioningState: 'Accepted' },
+    });
     await send(monitorOf(put.headers));
-    const patch = await send(`${sim().url}${STORAGE}?${API}`, { method: 'PATCH', body: JSON.stringify({ properties: { tier: 'Cool' }, tags: { a: '1' } }) });
+    const patch = await send(`${sim().url}${STORAGE}?${API}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ properties: { tier: 'Cool' }, tags: { a: '1' } }),
+    });
     expect(patch.status).toBe(201);
     await send(monitorOf(patch.headers));
     const final = await send(`${sim().url}${STORAGE}?${API}`);
-    expect(final.json).toEqual({ id: STORAGE, name: 'acct1', location: 'westus', tags: { a: '1' }, properties: { tier: 'Cool', provisioningState: 'Succeeded' } });
+    expect(final.json).toEqual({
+      id: STORAGE,
+      name: 'acct1',
+      location: 'westus',
+      tags: { a: '1' },
+      properties: { tier: 'Cool', provisioningState: 'Succeeded' },
+    });
   });
 });
 
@@ -236,7 +278,10 @@ describe('operation-location', () => {
     const initial = await send(`${sim().url}/models/m1`, { method: 'PUT' });
     expect(initial.status).toBe(201);
     expect(provisioningStateOf(initial)).toBe('Accepted');
-    expect((await send(monitorOf(initial.headers, 'operation-location'))).json).toMatchObject({ status: 'Failed', error: { code: 'BadModel', message: 'no' } });
+    expect((await send(monitorOf(initial.headers, 'operation-location'))).json).toMatchObject({
+      status: 'Failed',
+      error: { code: 'BadModel', message: 'no' },
+    });
   });
 
   it('initialStatus 201 for a POST is honoured', async () => {
@@ -257,7 +302,9 @@ describe('location', () => {
     expect(initial.headers.get('retry-after')).toBe('17');
     expect(initial.headers.get('azure-asyncoperation')).toBeNull();
     const location = initial.headers.get('location') as string;
-    expect(location).toMatch(new RegExp(`^${sim().url}/subscriptions/sub1/providers/Microsoft\\.Storage/locations/westus/operationResults/`));
+    expect(location).toMatch(
+      new RegExp(`^${sim().url}/subscriptions/sub1/providers/Microsoft\\.Storage/locations/westus/operationResults/`),
+    );
     const running = await send(location);
     expect(running.status).toBe(202);
     expect(running.headers.get('retry-after')).toBe('17');
@@ -292,7 +339,13 @@ describe('location', () => {
     [500, 500],
     [409, 409],
   ] as const)('Failed with locationFailure %s answers %s with an { error } body', async (locationFailure, status) => {
-    sim().define(`${VM}/start`, { pattern: 'location', polls: 1, outcome: 'Failed', error: { code: 'VMFailed', message: 'no' }, ...(locationFailure ? { locationFailure } : {}) });
+    sim().define(`${VM}/start`, {
+      pattern: 'location',
+      polls: 1,
+      outcome: 'Failed',
+      error: { code: 'VMFailed', message: 'no' },
+      ...(locationFailure ? { locationFailure } : {}),
+    });
     const initial = await send(`${sim().url}${VM}/start?${API}`, { method: 'POST' });
     const done = await send(initial.headers.get('location') as string);
     expect(done.status).toBe(status);
@@ -327,7 +380,14 @@ describe('provisioning-state', () => {
   });
 
   it('initialStatus 200 with Accepted; a custom terminal state; top-level provisioningState', async () => {
-    sim().define(STORAGE, { pattern: 'provisioning-state', initialStatus: 200, runningStatuses: ['Accepted'], polls: 1, outcome: 'Ready', provisioningStateAt: 'root' });
+    sim().define(STORAGE, {
+      pattern: 'provisioning-state',
+      initialStatus: 200,
+      runningStatuses: ['Accepted'],
+      polls: 1,
+      outcome: 'Ready',
+      provisioningStateAt: 'root',
+    });
     const initial = await send(`${sim().url}${STORAGE}?${API}`, { method: 'PUT' });
     expect(initial.status).toBe(200);
     expect(initial.json).toMatchObject({ provisioningState: 'Accepted' });

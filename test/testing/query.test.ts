@@ -28,7 +28,8 @@ describe('query-parameter scenarios (paths without a script)', () => {
   });
 
   it('sim-polls, sim-statuses, sim-percent, sim-retry-after, sim-fault and sim-error-* together', async () => {
-    const query = 'sim-polls=3&sim-statuses=Accepted,Running&sim-percent=1&sim-retry-after=ms:200&sim-fault=poll:2:503:4&sim-outcome=Canceled&sim-error-code=UserCanceled&sim-error-message=bye';
+    const query =
+      'sim-polls=3&sim-statuses=Accepted,Running&sim-percent=1&sim-retry-after=ms:200&sim-fault=poll:2:503:4&sim-outcome=Canceled&sim-error-code=UserCanceled&sim-error-message=bye';
     const initial = await send(`${sim().url}${VM}/start?${API}&${query}`, { method: 'POST' });
     expect(initial.headers.get('retry-after-ms')).toBe('200');
     const monitor = initial.headers.get('azure-asyncoperation') as string;
@@ -43,7 +44,9 @@ describe('query-parameter scenarios (paths without a script)', () => {
     const a = await send(`${sim().url}${VM}/a?sim-polls=1&sim-location=true&sim-resource-location`, { method: 'POST' });
     expect(a.headers.get('location')).toContain('/operationResults/');
     expect((await send(a.headers.get('azure-asyncoperation') as string)).json).toHaveProperty('resourceLocation');
-    const b = await send(`${sim().url}${VM}?sim-pattern=location&sim-polls=1&sim-outcome=Failed&sim-location-failure=provisioning-state`, { method: 'PUT' });
+    const b = await send(`${sim().url}${VM}?sim-pattern=location&sim-polls=1&sim-outcome=Failed&sim-location-failure=provisioning-state`, {
+      method: 'PUT',
+    });
     const done = await send(b.headers.get('location') as string);
     expect(done.status).toBe(200);
     expect(done.json).toMatchObject({ properties: { provisioningState: 'Failed' } });
@@ -96,7 +99,9 @@ describe('options.defaults and options.scenarios', () => {
 
 describe('scriptFromQuery', () => {
   it('reads faults with ranges and parameters', () => {
-    const script = scriptFromQuery(new URLSearchParams('sim-fault=initial:1:reset,poll:2-4:slow:300&sim-fault=final:1:oversized-json:1000&sim-retry-after=http-date:5'));
+    const script = scriptFromQuery(
+      new URLSearchParams('sim-fault=initial:1:reset,poll:2-4:slow:300&sim-fault=final:1:oversized-json:1000&sim-retry-after=http-date:5'),
+    );
     expect(script.faults).toEqual([
       { on: 'initial', nth: 1, count: 1, kind: 'reset' },
       { on: 'poll', nth: 2, count: 3, kind: 'slow', delayMs: 300 },

@@ -8,7 +8,11 @@ describe('request log', () => {
   it('records header names only: a bearer token, a client request id and the body never appear', async () => {
     sim().define(DEPLOYMENT, { polls: 1 });
     const headers = { authorization: 'Bearer secret', 'x-ms-client-request-id': 'secret-id', 'content-type': 'application/json' };
-    const initial = await send(`${sim().url}${DEPLOYMENT}?${API}`, { method: 'PUT', headers, body: JSON.stringify({ password: 'secret' }) });
+    const initial = await send(`${sim().url}${DEPLOYMENT}?${API}`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ password: 'secret' }),
+    });
     await send(initial.headers.get('azure-asyncoperation') as string);
     await send(`${sim().url}${DEPLOYMENT}?${API}`, { headers: { Authorization: 'Bearer secret' } });
     const [put, poll, final] = sim().requests;

@@ -37,7 +37,9 @@ describe('Retry-After forms on the initial response and on every running poll, n
     const before = Date.now();
     const initial = await send(`${sim().url}${VM}/start?${API}`, { method: 'POST' });
     const header = initial.headers.get('retry-after') as string;
-    expect(header).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    expect(header).toMatch(
+      /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+    );
     const delta = Date.parse(header) - before;
     expect(delta).toBeGreaterThanOrEqual(3000 - 1000);
     expect(delta).toBeLessThanOrEqual(3000 + 1000);
