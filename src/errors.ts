@@ -1,13 +1,25 @@
 import type { OperationError, OperationState } from './snapshot';
 
-/** The discriminant of every error rx-lro ends a stream with. */
+/**
+ * The discriminant of every error rx-lro ends a stream with.
+ * @example
+ * ```ts
+ * const retryable = (code: LroErrorCode) => code === 'network' || code === 'timeout';
+ * ```
+ */
 export type LroErrorCode = 'http' | 'network' | 'protocol' | 'decode' | 'timeout' | 'security' | 'operation-failed';
 
 // A registry-wide symbol, so `isLroError` also recognises errors made by another copy of rx-lro
 // (two bundles, an iframe) where `instanceof` would fail.
 const LRO_ERROR = Symbol.for('rx-lro.error');
 
-/** The plain data of an rx-lro error: what `JSON.stringify` writes and what a state store keeps. */
+/**
+ * The plain data of an rx-lro error: what `JSON.stringify` writes and what a state store keeps.
+ * @example
+ * ```ts
+ * const data: LroErrorData = error.toJSON(); // plain JSON for a store or a log
+ * ```
+ */
 export interface LroErrorData {
   name: string;
   code: LroErrorCode;
@@ -15,7 +27,13 @@ export interface LroErrorData {
   [field: string]: unknown;
 }
 
-/** The base class of every error rx-lro ends a stream with; its data is plain and serializable. */
+/**
+ * The base class of every error rx-lro ends a stream with; its data is plain and serializable.
+ * @example
+ * ```ts
+ * if (error instanceof LroError) report(error.toJSON()); // { name, code, message, … }
+ * ```
+ */
 export abstract class LroError extends Error {
   abstract override readonly name: string;
   abstract readonly code: LroErrorCode;
@@ -55,7 +73,13 @@ function describeUrl(url: string): string {
   return query < 0 ? url : `${url.slice(0, query)}?…`;
 }
 
-/** The service answered with an HTTP status that ends the stream (e.g. 400 from a status monitor). */
+/**
+ * The service answered with an HTTP status that ends the stream (e.g. 400 from a status monitor).
+ * @example
+ * ```ts
+ * source$.subscribe({ error: (e) => isLroError(e, 'http') && e.status === 403 && askForAccess() });
+ * ```
+ */
 export class HttpError extends LroError {
   override readonly name = 'HttpError' as const;
   readonly code = 'http' as const;
@@ -70,7 +94,13 @@ export class HttpError extends LroError {
   }
 }
 
-/** No HTTP response at all: DNS, connection refused or reset, CORS refusal, per-request timeout. */
+/**
+ * No HTTP response at all: DNS, connection refused or reset, CORS refusal, per-request timeout.
+ * @example
+ * ```ts
+ * source$.subscribe({ error: (e) => isLroError(e, 'network') && showOffline(e.url) });
+ * ```
+ */
 export class NetworkError extends LroError {
   override readonly name = 'NetworkError' as const;
   readonly code = 'network' as const;
@@ -83,7 +113,13 @@ export class NetworkError extends LroError {
   }
 }
 
-/** The service broke the protocol; `rule` names the rule of PROTOCOL.md, `body` keeps what it sent. */
+/**
+ * The service broke the protocol; `rule` names the rule of PROTOCOL.md, `body` keeps what it sent.
+ * @example
+ * ```ts
+ * source$.subscribe({ error: (e) => isLroError(e, 'protocol') && console.error(e.rule, e.body) });
+ * ```
+ */
 export class ProtocolError extends LroError {
   override readonly name = 'ProtocolError' as const;
   readonly code = 'protocol' as const;
@@ -96,7 +132,13 @@ export class ProtocolError extends LroError {
   }
 }
 
-/** One failing path of a result that did not match the caller's codec. */
+/**
+ * One failing path of a result that did not match the caller's codec.
+ * @example
+ * ```ts
+ * for (const issue of decodeError.issues) console.log(`${issue.path}: ${issue.message}`);
+ * ```
+ */
 export interface DecodeIssue {
   /** Dotted path from the result's root, `""` for the root itself. */
   path: string;
@@ -104,7 +146,13 @@ export interface DecodeIssue {
   actual: string;
 }
 
-/** The final result did not match the caller's io-ts codec; the message names the failing paths. */
+/**
+ * The final result did not match the caller's io-ts codec; the message names the failing paths.
+ * @example
+ * ```ts
+ * source$.subscribe({ error: (e) => e instanceof DecodeError && console.error(e.paths) });
+ * ```
+ */
 export class DecodeError extends LroError {
   override readonly name = 'DecodeError' as const;
   readonly code = 'decode' as const;
@@ -121,7 +169,13 @@ export class DecodeError extends LroError {
   }
 }
 
-/** The overall deadline (`timeoutMs`) passed before the operation ended. */
+/**
+ * The overall deadline (`timeoutMs`) passed before the operation ended.
+ * @example
+ * ```ts
+ * trackOperation(request, { timeoutMs: 30 * 60_000 }).subscribe({ error: (e) => isLroError(e, 'timeout') && retryLater() });
+ * ```
+ */
 export class TimeoutError extends LroError {
   override readonly name = 'TimeoutError' as const;
   readonly code = 'timeout' as const;
@@ -130,7 +184,14 @@ export class TimeoutError extends LroError {
   }
 }
 
-/** A URL was refused by the origin or scheme rules (PROTOCOL S1, S2). */
+/**
+ * A URL was refused by the origin or scheme rules (PROTOCOL S1, S2).
+ * @example
+ * ```ts
+ * // Refused: the service pointed polling at another origin. Trust it explicitly if you must:
+ * trackOperation(request, { allowedOrigins: ['https://westus.management.azure.com'] });
+ * ```
+ */
 export class SecurityError extends LroError {
   override readonly name = 'SecurityError' as const;
   readonly code = 'security' as const;
@@ -142,7 +203,15 @@ export class SecurityError extends LroError {
   }
 }
 
-/** `finalResult()` met a failed or canceled operation. */
+/**
+ * `finalResult()` met a failed or canceled operation.
+ * @example
+ * ```ts
+ * trackOperation(request).pipe(finalResult()).subscribe({
+ *   error: (e) => e instanceof OperationFailedError && console.error(e.error?.code),
+ * });
+ * ```
+ */
 export class OperationFailedError extends LroError {
   override readonly name = 'OperationFailedError' as const;
   readonly code = 'operation-failed' as const;
@@ -155,5 +224,11 @@ export class OperationFailedError extends LroError {
   }
 }
 
-/** Every concrete rx-lro error class. */
+/**
+ * Every concrete rx-lro error class.
+ * @example
+ * ```ts
+ * const kinds: LroErrorClass[] = [HttpError, NetworkError];
+ * ```
+ */
 export type LroErrorClass = HttpError | NetworkError | ProtocolError | DecodeError | TimeoutError | SecurityError | OperationFailedError;

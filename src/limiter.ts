@@ -1,6 +1,12 @@
 import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 
-/** Options of `createRequestLimiter`. Every limit applies per origin (`scheme://host:port`). */
+/**
+ * Options of `createRequestLimiter`. Every limit applies per origin (`scheme://host:port`).
+ * @example
+ * ```ts
+ * createRequestLimiter({ maxConcurrent: 4, requestsPerSecond: 10 });
+ * ```
+ */
 export interface RequestLimiterOptions {
   /** The most requests in flight at once to one origin. Default: unlimited. */
   maxConcurrent?: number;
@@ -10,7 +16,13 @@ export interface RequestLimiterOptions {
   scheduler?: SchedulerLike;
 }
 
-/** What a limiter holds for one origin right now. */
+/**
+ * What a limiter holds for one origin right now.
+ * @example
+ * ```ts
+ * const { active, queued, pausedUntil } = limiter.state('https://management.azure.com');
+ * ```
+ */
 export interface LimiterOriginState {
   active: number;
   queued: number;
@@ -23,6 +35,11 @@ export interface LimiterOriginState {
  * a concurrency cap and a request rate, and a `429` with `Retry-After` seen by any tracker pauses all
  * of them until then. Requests wait in the order they were made; a tracker unsubscribed while its
  * request waits leaves the queue at once.
+ * @example
+ * ```ts
+ * const limiter: RequestLimiter = createRequestLimiter({ maxConcurrent: 8 });
+ * merge(a$, b$).subscribe(); // both created with { limiter }
+ * ```
  */
 export interface RequestLimiter {
   /** Runs `request$` when `origin` has room; unsubscribing before that just leaves the queue. */

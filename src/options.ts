@@ -9,10 +9,22 @@ import { statusTable, type TerminalStates } from './protocol/status';
 import { originOf } from './protocol/url';
 import type { FinalStateVia, LroMethod } from './snapshot';
 
-/** Per-request credentials: headers for one request, e.g. `{ authorization: 'Bearer …' }`. */
+/**
+ * Per-request credentials: headers for one request, e.g. `{ authorization: 'Bearer …' }`.
+ * @example
+ * ```ts
+ * const authorize: AuthorizeHook = async () => ({ authorization: `Bearer ${(await credential.getToken(scope))!.token}` });
+ * ```
+ */
 export type AuthorizeHook = (request: { method: string; url: string }) => Record<string, string> | PromiseLike<Record<string, string>>;
 
-/** How transient faults (PROTOCOL F1) are retried; `false` turns retries off. */
+/**
+ * How transient faults (PROTOCOL F1) are retried; `false` turns retries off.
+ * @example
+ * ```ts
+ * trackOperation(request, { retry: { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 60_000, jitter: 0.5 } });
+ * ```
+ */
 export interface RetryOptions {
   /** Retries after the first attempt. Default: 3. */
   maxRetries?: number;
@@ -24,7 +36,14 @@ export interface RetryOptions {
   jitter?: number;
 }
 
-/** Options of `pollOperation`, `trackOperation` and `resumeOperation`; every field is optional. */
+/**
+ * Options of `pollOperation`, `trackOperation` and `resumeOperation`; every field is optional.
+ * @example
+ * ```ts
+ * const options: PollOptions = { authorize, timeoutMs: 3_600_000, retry: { maxRetries: 5 } };
+ * trackOperation(request, options);
+ * ```
+ */
 export interface PollOptions<T = unknown> {
   /** The `fetch` to send requests with. Default: cross-fetch. Ignored when `http` is given. */
   fetch?: FetchLike;

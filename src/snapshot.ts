@@ -1,15 +1,37 @@
-/** The four states an operation can be in; every state but `running` is terminal. */
+/**
+ * The four states an operation can be in; every state but `running` is terminal.
+ * @example
+ * ```ts
+ * const finished = (state: OperationState) => state !== 'running';
+ * ```
+ */
 export type OperationState = 'running' | 'succeeded' | 'failed' | 'canceled';
 
-/** The HTTP methods that start a long-running operation. */
+/**
+ * The HTTP methods that start a long-running operation.
+ * @example
+ * ```ts
+ * const method: LroMethod = 'DELETE';
+ * ```
+ */
 export type LroMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE';
 
-/** Where the final result is read from, as `x-ms-long-running-operation-options` names it (PROTOCOL X5). */
+/**
+ * Where the final result is read from, as `x-ms-long-running-operation-options` names it (PROTOCOL X5).
+ * @example
+ * ```ts
+ * trackOperation(request, { finalStateVia: 'location' });
+ * ```
+ */
 export type FinalStateVia = 'azure-async-operation' | 'operation-location' | 'location' | 'original-uri';
 
 /**
  * The error of a failed or canceled operation, as Azure's error format gives it (PROTOCOL R11).
  * When the service sent none (or a malformed one), `code` is `"Unknown"` and `raw` keeps the body.
+ * @example
+ * ```ts
+ * if (snapshot.state === 'failed') console.error(snapshot.error?.code, snapshot.error?.details);
+ * ```
  */
 export interface OperationError {
   code: string;
@@ -21,7 +43,13 @@ export interface OperationError {
   raw?: unknown;
 }
 
-/** Optional facts a status monitor reports about the operation (PROTOCOL R10). */
+/**
+ * Optional facts a status monitor reports about the operation (PROTOCOL R10).
+ * @example
+ * ```ts
+ * const started = snapshot.operation?.startTime;
+ * ```
+ */
 export interface OperationInfo {
   id?: string;
   name?: string;
@@ -29,12 +57,23 @@ export interface OperationInfo {
   endTime?: string;
 }
 
-/** How a tracker polls: a status monitor, a `Location` URL, the resource itself, or not at all. */
+/**
+ * How a tracker polls: a status monitor, a `Location` URL, the resource itself, or not at all.
+ * @example
+ * ```ts
+ * if (snapshot.resumeToken.mode === 'location') console.log('polling the Location header');
+ * ```
+ */
 export type PollMode = 'status' | 'location' | 'body' | 'none';
 
 /**
  * Everything needed to continue tracking an operation without repeating its initial request.
  * Versioned plain JSON: store it anywhere (localStorage, a Redux store) and pass it to `resumeOperation`.
+ * @example
+ * ```ts
+ * localStorage.setItem('op', JSON.stringify(snapshot.resumeToken));
+ * resumeOperation(JSON.parse(localStorage.getItem('op')!)).subscribe(render);
+ * ```
  */
 export interface ResumeToken {
   v: 1;
@@ -56,6 +95,10 @@ export interface ResumeToken {
 /**
  * One observation of an operation. Plain JSON: no Date, no Error, no class instance, so it passes
  * the serializability checks of Redux and NgRx and survives `JSON.parse(JSON.stringify(snapshot))`.
+ * @example
+ * ```ts
+ * trackOperation(request).subscribe((s: OperationSnapshot) => console.log(s.state, s.status, s.percentComplete));
+ * ```
  */
 export interface OperationSnapshot<T = unknown> {
   state: OperationState;

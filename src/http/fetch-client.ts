@@ -5,13 +5,25 @@ import { readBodyText } from '../protocol/json';
 import { normalizeHeaders } from '../protocol/headers';
 import type { HttpClient, HttpResponse } from './http-client';
 
-/** The parts of `fetch` rx-lro uses; the global `fetch`, cross-fetch, undici's and node-fetch's all fit. */
+/**
+ * The parts of `fetch` rx-lro uses; the global `fetch`, cross-fetch, undici's and node-fetch's all fit.
+ * @example
+ * ```ts
+ * trackOperation(request, { fetch: globalThis.fetch as FetchLike });
+ * ```
+ */
 export type FetchLike = (
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; redirect: 'manual' },
 ) => Promise<FetchResponseLike>;
 
-/** The parts of a fetch `Response` rx-lro reads. */
+/**
+ * The parts of a fetch `Response` rx-lro reads.
+ * @example
+ * ```ts
+ * const response: FetchResponseLike = await fetch(url); // any fetch Response fits
+ * ```
+ */
 export interface FetchResponseLike {
   status: number;
   headers: { forEach(callback: (value: string, name: string) => void): void; get(name: string): string | null };
@@ -19,7 +31,13 @@ export interface FetchResponseLike {
   text(): Promise<string>;
 }
 
-/** Options of `fetchHttpClient`. */
+/**
+ * Options of `fetchHttpClient`.
+ * @example
+ * ```ts
+ * trackOperation(request, { http: fetchHttpClient(globalThis.fetch, { maxBodyBytes: 1 << 20, bodyStallMs: 5_000 }) });
+ * ```
+ */
 export interface FetchClientOptions {
   /** Bodies larger than this are a `ProtocolError` (PROTOCOL F2). Default: 4 MiB. */
   maxBodyBytes?: number;
@@ -33,10 +51,22 @@ export interface FetchClientOptions {
   bodyStallMs?: number;
 }
 
-/** The default cap on a response body: far above any status monitor, far below a memory problem. */
+/**
+ * The default cap on a response body: far above any status monitor, far below a memory problem.
+ * @example
+ * ```ts
+ * trackOperation(request, { maxBodyBytes: DEFAULT_MAX_BODY_BYTES * 4 });
+ * ```
+ */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** The default silence after which a Node stream body is taken as cut (see `bodyStallMs`). */
+/**
+ * The default silence after which a Node stream body is taken as cut (see `bodyStallMs`).
+ * @example
+ * ```ts
+ * fetchHttpClient(undefined, { bodyStallMs: DEFAULT_BODY_STALL_MS * 5 });
+ * ```
+ */
 export const DEFAULT_BODY_STALL_MS = 2000;
 
 // Reads a Node stream body chunk by chunk; a silence longer than `stallMs` ends the read with an error.

@@ -6,7 +6,13 @@ import { resolveUrl } from '../protocol/url';
 import type { LroMethod } from '../snapshot';
 import type { Begin } from '../driver';
 
-/** An initial response in hand, with the request that produced it. */
+/**
+ * An initial response in hand, with the request that produced it.
+ * @example
+ * ```ts
+ * of({ request: { method: 'PUT', url }, response: { status: 201, headers, body } }).pipe(pollOperation());
+ * ```
+ */
 export interface OperationStart {
   request: { method: string; url: string };
   response: {
@@ -18,7 +24,13 @@ export interface OperationStart {
   };
 }
 
-/** A fetch `Response` (from `fetch` or `fromFetch`); `options.method` names its request's method. */
+/**
+ * A fetch `Response` (from `fetch` or `fromFetch`); `options.method` names its request's method.
+ * @example
+ * ```ts
+ * from(fetch(url, { method: 'PUT', body })).pipe(pollOperation({ method: 'PUT' }));
+ * ```
+ */
 export interface FetchResponseStart {
   status: number;
   url: string;
@@ -26,7 +38,13 @@ export interface FetchResponseStart {
   text(): Promise<string>;
 }
 
-/** Everything `pollOperation` accepts as a start. */
+/**
+ * Everything `pollOperation` accepts as a start.
+ * @example
+ * ```ts
+ * ajax({ method: 'PUT', url, body }).pipe(pollOperation()); // an AjaxResponse is a StartInput
+ * ```
+ */
 export type StartInput = OperationStart | AjaxResponse<unknown> | FetchResponseStart;
 
 const METHODS: readonly string[] = ['PUT', 'PATCH', 'POST', 'DELETE'];

@@ -4,7 +4,14 @@ import { resolveOptions, type PollOptions } from '../options';
 import type { LroMethod, OperationSnapshot } from '../snapshot';
 import { checkMethod, checkUrl } from './start';
 
-/** The request that starts an operation. */
+/**
+ * The request that starts an operation.
+ * @example
+ * ```ts
+ * const request: OperationRequest = { method: 'POST', url: `${vm}/start?api-version=2024-07-01` };
+ * trackOperation(request).subscribe(render);
+ * ```
+ */
 export interface OperationRequest {
   method: LroMethod;
   url: string;

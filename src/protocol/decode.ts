@@ -1,7 +1,14 @@
 import type { Decoder } from 'io-ts';
 import { DecodeError, type DecodeIssue } from '../errors';
 
-/** A decoder for the final resource: any io-ts `Type` or `Decoder` from `unknown`. */
+/**
+ * A decoder for the final resource: any io-ts `Type` or `Decoder` from `unknown`.
+ * @example
+ * ```ts
+ * const Account = t.type({ name: t.string });
+ * trackOperation(request, { result: Account }); // snapshots typed OperationSnapshot<{ name: string }>
+ * ```
+ */
 export type ResultDecoder<T> = Decoder<unknown, T>;
 
 function describe(value: unknown): string {

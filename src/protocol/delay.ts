@@ -1,7 +1,13 @@
 import type { HttpResponse } from './http-response';
 import { retryAfterMs } from './retry-after';
 
-/** What a delay policy knows when it picks the wait before the next poll. */
+/**
+ * What a delay policy knows when it picks the wait before the next poll.
+ * @example
+ * ```ts
+ * const delay: DelayPolicy = ({ polls, response }) => (response.status === 202 ? 5_000 : 1_000 * 2 ** polls);
+ * ```
+ */
 export interface DelayContext {
   /** Requests sent so far after the initial one. */
   polls: number;
@@ -9,7 +15,14 @@ export interface DelayContext {
   response: HttpResponse;
 }
 
-/** Picks the wait before the next poll, in milliseconds, when the service gave no `Retry-After`. */
+/**
+ * Picks the wait before the next poll, in milliseconds, when the service gave no `Retry-After`.
+ * @example
+ * ```ts
+ * const policy: DelayPolicy = ({ polls }) => Math.min(60_000, 2_000 * (polls + 1));
+ * trackOperation(request, { delay: policy });
+ * ```
+ */
 export type DelayPolicy = (context: DelayContext) => number;
 
 /**
@@ -23,12 +36,24 @@ export function exponentialBackoff(baseMs = 1000, capMs = 30_000): DelayPolicy {
   return ({ polls }) => Math.min(baseMs * 2 ** polls, capMs);
 }
 
-/** Waits the same time before every poll. */
+/**
+ * Waits the same time before every poll.
+ * @example
+ * ```ts
+ * trackOperation(request, { delay: constantDelay(5_000) });
+ * ```
+ */
 export function constantDelay(ms: number): DelayPolicy {
   return () => ms;
 }
 
-/** The default policy of PROTOCOL T2: 1 s, 2 s, 4 s, … capped at 30 s. */
+/**
+ * The default policy of PROTOCOL T2: 1 s, 2 s, 4 s, … capped at 30 s.
+ * @example
+ * ```ts
+ * const slower: DelayPolicy = (context) => 2 * defaultDelay(context);
+ * ```
+ */
 export const defaultDelay: DelayPolicy = exponentialBackoff();
 
 /** The settings the wait before a poll is computed from (PROTOCOL T1–T4). */

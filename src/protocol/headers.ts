@@ -1,4 +1,10 @@
-/** Something that holds headers: a plain record (any case) or a `Headers`-like object with `forEach`. */
+/**
+ * Something that holds headers: a plain record (any case) or a `Headers`-like object with `forEach`.
+ * @example
+ * ```ts
+ * of({ request, response: { status: 202, headers: new Headers({ Location: url }) } }).pipe(pollOperation());
+ * ```
+ */
 export type HeadersInput =
   Record<string, string | string[] | number | undefined> | { forEach(callback: (value: string, name: string) => void): void };
 

@@ -1,4 +1,10 @@
-/** A request as the network seam sends it. */
+/**
+ * A request as the network seam sends it.
+ * @example
+ * ```ts
+ * const http: HttpClient = (request: HttpRequest) => ajax({ method: request.method, url: request.url, headers: request.headers }).pipe(map(toResponse));
+ * ```
+ */
 export interface HttpRequest {
   method: string;
   url: string;
@@ -8,7 +14,13 @@ export interface HttpRequest {
   body?: string;
 }
 
-/** A response as the protocol reads it. */
+/**
+ * A response as the protocol reads it.
+ * @example
+ * ```ts
+ * const response: HttpResponse = { status: 202, headers: { 'azure-asyncoperation': monitorUrl }, body: undefined };
+ * ```
+ */
 export interface HttpResponse {
   status: number;
   /** Header names in lower case. */

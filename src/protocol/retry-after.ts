@@ -33,6 +33,10 @@ function parseHttpDate(value: string): number | undefined {
  *
  * @param headers response headers with lower-case names
  * @param nowMs the current time, for HTTP-dates when the response has no `Date`
+ * @example
+ * ```ts
+ * retryAfterMs({ 'retry-after': '17' }, Date.now()); // 17000
+ * ```
  */
 export function retryAfterMs(headers: Record<string, string>, nowMs: number): number | undefined {
   const ms = parseMillis(headers['retry-after-ms'], 1) ?? parseMillis(headers['x-ms-retry-after-ms'], 1);

@@ -1,7 +1,13 @@
 import type { OperationError, OperationInfo, OperationState } from '../snapshot';
 import { asRecord } from './json';
 
-/** Extra status values that end an operation, by the state they mean (PROTOCOL R12). */
+/**
+ * Extra status values that end an operation, by the state they mean (PROTOCOL R12).
+ * @example
+ * ```ts
+ * trackOperation(request, { terminalStates: { succeeded: ['Completed'], failed: ['Aborted'] } });
+ * ```
+ */
 export interface TerminalStates {
   succeeded?: readonly string[];
   failed?: readonly string[];

@@ -18,6 +18,10 @@ import {
  * Where an entry is: waiting for a slot (`queued`), sending its initial request (`starting`), being
  * polled (`running`), finished with a terminal snapshot (`done`), ended by a stream error (`error`),
  * or stopped by `cancel()` (`canceled`: rx-lro stopped watching; the operation itself goes on).
+ * @example
+ * ```ts
+ * const active = (phase: RegistryPhase) => phase === 'queued' || phase === 'starting' || phase === 'running';
+ * ```
  */
 export type RegistryPhase = 'queued' | 'starting' | 'running' | 'done' | 'error' | 'canceled';
 
@@ -25,6 +29,10 @@ export type RegistryPhase = 'queued' | 'starting' | 'running' | 'done' | 'error'
  * One entry of `state$`: the last snapshot's fields (absent until the first snapshot), plus the
  * entry's `key` and `phase`, and `fault` (the stream error's plain data) in phase `error`.
  * Plain JSON, ready for Redux, NgRx or Zustand.
+ * @example
+ * ```ts
+ * registry.state$.subscribe((state) => Object.values(state).forEach((e: RegistryEntry) => render(e.key, e.phase, e.percentComplete)));
+ * ```
  */
 export type RegistryEntry<T = unknown> = Partial<OperationSnapshot<T>> & {
   key: string;
@@ -32,7 +40,13 @@ export type RegistryEntry<T = unknown> = Partial<OperationSnapshot<T>> & {
   fault?: RegistryFault;
 };
 
-/** The plain data of the error that ended an entry's stream (`name`, `code`, `message`, and the error's own fields). */
+/**
+ * The plain data of the error that ended an entry's stream (`name`, `code`, `message`, and the error's own fields).
+ * @example
+ * ```ts
+ * const fault = registry.getState()['deploy']?.fault; // { name: 'HttpError', code: 'http', status: 403, … }
+ * ```
+ */
 export interface RegistryFault {
   name: string;
   code: string;
@@ -40,16 +54,35 @@ export interface RegistryFault {
   [field: string]: unknown;
 }
 
-/** The record `state$` emits: every key to its entry. A new object on every change. */
+/**
+ * The record `state$` emits: every key to its entry. A new object on every change.
+ * @example
+ * ```ts
+ * registry.state$.subscribe((state: RegistryState) => store.dispatch(operationsChanged(state)));
+ * ```
+ */
 export type RegistryState<T = unknown> = Readonly<Record<string, RegistryEntry<T>>>;
 
-/** `localStorage`, `sessionStorage`, an in-memory map, or an asynchronous store (values may be promises). */
+/**
+ * `localStorage`, `sessionStorage`, an in-memory map, or an asynchronous store (values may be promises).
+ * @example
+ * ```ts
+ * const memory = new Map<string, string>();
+ * const storage: RegistryStorage = { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v) };
+ * ```
+ */
 export interface RegistryStorage {
   getItem(key: string): string | null | undefined | Promise<string | null | undefined>;
   setItem(key: string, value: string): void | Promise<void>;
 }
 
-/** Options of `createOperationRegistry`. */
+/**
+ * Options of `createOperationRegistry`.
+ * @example
+ * ```ts
+ * createOperationRegistry({ storage: sessionStorage, maxConcurrent: 4, poll: { authorize } });
+ * ```
+ */
 export interface RegistryOptions<T = unknown> {
   /** The options of every tracker (transport, credentials, result codec, delays…). Default: none. */
   poll?: PollOptions<T>;
@@ -69,7 +102,15 @@ export interface RegistryOptions<T = unknown> {
   onStorageError?: (error: unknown) => void;
 }
 
-/** Many trackers by key; see `createOperationRegistry`. */
+/**
+ * Many trackers by key; see `createOperationRegistry`.
+ * @example
+ * ```ts
+ * const registry: OperationRegistry = createOperationRegistry({ storage: localStorage });
+ * registry.track('deploy', { method: 'PUT', url, body });
+ * registry.cancel('deploy');
+ * ```
+ */
 export interface OperationRegistry<T = unknown> {
   /** Every key to its entry: emits the current record at once, then on every change. */
   readonly state$: Observable<RegistryState<T>>;
@@ -102,7 +143,13 @@ interface Saved {
   entries: Record<string, RegistryEntry & { request?: { method: LroMethod; url: string; body?: unknown } }>;
 }
 
-/** The default visibility: the document's, or always visible where there is no document. */
+/**
+ * The default visibility: the document's, or always visible where there is no document.
+ * @example
+ * ```ts
+ * createOperationRegistry({ visibility: documentVisibility() }); // the default in a browser
+ * ```
+ */
 export function documentVisibility(): Observable<boolean> {
   type Listen = (type: 'visibilitychange', listener: () => void) => void;
   const doc = (globalThis as { document?: { visibilityState?: string; addEventListener?: Listen; removeEventListener?: Listen } }).document;

@@ -2,7 +2,14 @@ import { QUERY_HELP } from './query';
 import { startSimulator } from './server';
 import type { Simulator } from './types';
 
-/** Where the CLI writes, and whether it owns the process signals (tests say no). */
+/**
+ * Where the CLI writes, and whether it owns the process signals (tests say no).
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * await runSimulatorCli(['--port', '0'], { stdout: (text) => void lines.push(text) });
+ * ```
+ */
 export interface CliIo {
   /** [`process.stdout.write`] */
   stdout?: (text: string) => void;
@@ -12,13 +19,27 @@ export interface CliIo {
   handleSignals?: boolean;
 }
 
-/** The outcome of {@link runSimulatorCli}: a running simulator, or an exit code (help, bad arguments). */
+/**
+ * The outcome of {@link runSimulatorCli}: a running simulator, or an exit code (help, bad arguments).
+ * @example
+ * ```ts
+ * const run: CliRun = await runSimulatorCli(['--port', '0']);
+ * await run.simulator?.close();
+ * ```
+ */
 export interface CliRun {
   /** `0` after `--help` or a successful start; `2` on bad arguments; `1` if the port could not be opened. */
   exitCode: number;
   simulator?: Simulator;
 }
 
+/**
+ * The `rx-lro-simulator --help` text.
+ * @example
+ * ```ts
+ * console.log(CLI_USAGE);
+ * ```
+ */
 export const CLI_USAGE = `Usage: rx-lro-simulator [--port 8080] [--host 127.0.0.1] [--other-origin-port 0]
 
 Starts the rx-lro Azure long-running-operation simulator on loopback. Send PUT, PATCH, POST or DELETE to any
@@ -80,7 +101,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   return args;
 }
 
-/** Runs `rx-lro-simulator` with these arguments (without `node` and the script path). */
+/**
+ * Runs `rx-lro-simulator` with these arguments (without `node` and the script path).
+ * @example
+ * ```ts
+ * const { exitCode, simulator } = await runSimulatorCli(['--port', '8080']);
+ * ```
+ */
 export async function runSimulatorCli(argv: readonly string[], io: CliIo = {}): Promise<CliRun> {
   const stdout = io.stdout ?? ((text: string) => void process.stdout.write(text));
   const stderr = io.stderr ?? ((text: string) => void process.stderr.write(text));

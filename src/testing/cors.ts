@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The headers a browser page must be able to read to follow an operation. */
+/**
+ * The headers a browser page must be able to read to follow an operation.
+ * @example
+ * ```ts
+ * res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
+ * ```
+ */
 export const EXPOSED_HEADERS = [
   'Azure-AsyncOperation',
   'Operation-Location',

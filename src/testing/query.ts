@@ -5,6 +5,11 @@ import type { Fault, FaultKind, LroPattern, OperationScript, RetryAfter } from '
  * The `sim-*` query parameters of an initial request to a path without a script, so a browser page or
  * `curl` can play any scenario without code. Unknown `sim-*` names are refused (typos must not pass
  * silently as the default scenario).
+ * @example
+ * ```ts
+ * // PUT …/widgets/w1?api-version=1&sim-pattern=location&sim-duration=3000
+ * console.log(QUERY_HELP);
+ * ```
  */
 export const QUERY_HELP = `sim-pattern=azure-async-operation|operation-location|location|provisioning-state|sync
 sim-duration=<ms>                 time to the terminal state

@@ -1,6 +1,12 @@
 // Public types of `rx-lro/testing`. Kept apart from the implementation so the .d.ts reads as a reference.
 
-/** The methods that start a long-running operation. */
+/**
+ * The methods that start a long-running operation.
+ * @example
+ * ```ts
+ * sim.define('DELETE /subscriptions/s/resourceGroups/rg', { pattern: 'location' });
+ * ```
+ */
 export type LroMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE';
 
 /**
@@ -10,16 +16,32 @@ export type LroMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE';
  * - `location`: `202` + `Location`; the Location URL answers `202` until done, then the result.
  * - `provisioning-state`: PUT/PATCH only; no header, GET the original URL until `provisioningState` is terminal.
  * - `sync`: the answer is final at once (`200`/`201`/`204`).
+ * @example
+ * ```ts
+ * const pattern: LroPattern = 'operation-location';
+ * ```
  */
 export type LroPattern = 'azure-async-operation' | 'operation-location' | 'location' | 'provisioning-state' | 'sync';
 
-/** One entry of an ARM error's `additionalInfo`. */
+/**
+ * One entry of an ARM error's `additionalInfo`.
+ * @example
+ * ```ts
+ * const error: ArmError = { code: 'Denied', message: 'No.', additionalInfo: [{ type: 'PolicyViolation', info: { policy: 'p1' } }] };
+ * ```
+ */
 export interface ArmErrorAdditionalInfo {
   type: string;
   info?: unknown;
 }
 
-/** The ARM error shape: `{ error: ArmError }` in error responses, `error` in a failed status monitor. */
+/**
+ * The ARM error shape: `{ error: ArmError }` in error responses, `error` in a failed status monitor.
+ * @example
+ * ```ts
+ * sim.define('/subscriptions/s/…/widgets/w1', { outcome: 'Failed', error: { code: 'QuotaExceeded', message: 'Too many widgets.' } });
+ * ```
+ */
 export interface ArmError {
   code: string;
   message: string;
@@ -37,6 +59,10 @@ export interface ArmError {
  * - `raw`: `Retry-After: <value>` verbatim, to test how a client copes with nonsense (`soon`, `-3`).
  * - `none`: no header.
  * A bare number means `{ form: 'seconds', value }`.
+ * @example
+ * ```ts
+ * sim.define(path, { retryAfter: { form: 'http-date', value: 5 } });
+ * ```
  */
 export type RetryAfter =
   | { form: 'seconds'; value: number }
@@ -46,7 +72,13 @@ export type RetryAfter =
   | { form: 'raw'; value: string }
   | { form: 'none' };
 
-/** Which requests of an operation a fault may target. `poll` counts every GET of a monitor, a Location URL, or (provisioning-state) the original URL. */
+/**
+ * Which requests of an operation a fault may target. `poll` counts every GET of a monitor, a Location URL, or (provisioning-state) the original URL.
+ * @example
+ * ```ts
+ * const on: FaultTarget = 'final';
+ * ```
+ */
 export type FaultTarget = 'initial' | 'poll' | 'final';
 
 /**
@@ -65,6 +97,10 @@ export type FaultTarget = 'initial' | 'poll' | 'final';
  *   headers; on `poll`: a fresh polling header is added and `resourceLocation` is rewritten).
  * - `gone`: `404 ResourceNotFound`, and from then on every poll and final GET of the operation answers 404
  *   and the resource no longer exists (what some services do after a DELETE). The only sticky fault.
+ * @example
+ * ```ts
+ * const kinds: FaultKind[] = [429, 'reset-mid-body', 'malformed-json'];
+ * ```
  */
 export type FaultKind =
   | number
@@ -80,7 +116,13 @@ export type FaultKind =
   | 'other-origin'
   | 'gone';
 
-/** A fault applied to the `nth` … `nth + count - 1` request of one kind (`on`) of an operation. */
+/**
+ * A fault applied to the `nth` … `nth + count - 1` request of one kind (`on`) of an operation.
+ * @example
+ * ```ts
+ * sim.define(path, { faults: [{ on: 'poll', nth: 2, count: 3, kind: 503 }, { on: 'final', kind: 'reset' }] });
+ * ```
+ */
 export interface Fault {
   /** Which requests: the initial one (counted per method and path, so client retries are requests 2, 3, …), polls, or final GETs. */
   on: FaultTarget;
@@ -99,12 +141,22 @@ export interface Fault {
   error?: ArmError;
 }
 
-/** Optional fields of a status monitor body. */
+/**
+ * Optional fields of a status monitor body.
+ * @example
+ * ```ts
+ * sim.define(path, { monitorFields: ['id', 'startTime'] as MonitorField[] });
+ * ```
+ */
 export type MonitorField = 'id' | 'name' | 'startTime' | 'endTime';
 
 /**
  * What one operation does. Every field is optional; defaults are in brackets.
  * Durations are real time, or, with `polls`, counted in polls (deterministic, for CI).
+ * @example
+ * ```ts
+ * sim.define(path, { pattern: 'location', durationMs: 3_000, retryAfter: 1, outcome: 'Succeeded' });
+ * ```
  */
 export interface OperationScript {
   /** [`'azure-async-operation'`] How the client is told to poll. */
@@ -155,7 +207,13 @@ export interface OperationScript {
   faults?: readonly Fault[];
 }
 
-/** Options of {@link startSimulator}. */
+/**
+ * Options of {@link startSimulator}.
+ * @example
+ * ```ts
+ * await startSimulator({ port: 8080, defaults: { durationMs: 2_000, percentComplete: true } });
+ * ```
+ */
 export interface SimulatorOptions {
   /** [`0` = any free port] Port of the main listener. */
   port?: number;
@@ -171,10 +229,22 @@ export interface SimulatorOptions {
   maxRecordedRequests?: number;
 }
 
-/** What a recorded request was, as far as the simulator knows. */
+/**
+ * What a recorded request was, as far as the simulator knows.
+ * @example
+ * ```ts
+ * const polls = sim.requests.filter((r) => r.kind === ('poll' as RequestKind)).length;
+ * ```
+ */
 export type RequestKind = 'initial' | 'poll' | 'final' | 'other';
 
-/** One request as the simulator saw it. Header *names* only: values may carry bearer tokens. */
+/**
+ * One request as the simulator saw it. Header *names* only: values may carry bearer tokens.
+ * @example
+ * ```ts
+ * expect(sim.requests.every((r: RecordedRequest) => r.headerNames.includes('authorization'))).toBe(true);
+ * ```
+ */
 export interface RecordedRequest {
   readonly method: string;
   /** Path and query, as sent. */
@@ -193,7 +263,18 @@ export interface RecordedRequest {
   readonly fault?: FaultKind;
 }
 
-/** A running simulator. */
+/**
+ * A running simulator.
+ * @example
+ * ```ts
+ * const sim: Simulator = await startSimulator();
+ * try {
+ *   await lastValueFrom(trackOperation({ method: 'PUT', url: `${sim.url}/subscriptions/s/resourceGroups/rg/providers/Microsoft.Test/widgets/w1?api-version=1` }));
+ * } finally {
+ *   await sim.close();
+ * }
+ * ```
+ */
 export interface Simulator {
   /** `http://127.0.0.1:PORT` of the main listener. */
   readonly url: string;
