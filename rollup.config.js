@@ -12,6 +12,7 @@ const entries = {
 const addOns = {
   registry: 'src/registry/index.ts',
   'global-fetch': 'src/global-fetch.ts',
+  node: 'src/node/index.ts',
 };
 
 // Peers, the runtime dependency and Node built-ins stay outside the bundle.

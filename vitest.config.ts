@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^rx-lro$/, replacement: src('index.ts') },
       { find: /^rx-lro\/testing$/, replacement: src('testing/index.ts') },
       { find: /^rx-lro\/registry$/, replacement: src('registry/index.ts') },
+      { find: /^rx-lro\/node$/, replacement: src('node/index.ts') },
     ],
   },
   test: {

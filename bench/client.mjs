@@ -4,6 +4,7 @@
 import { createHttpPoller } from '@azure/core-lro';
 import { lastValueFrom } from 'rxjs';
 import { trackOperation } from 'rx-lro';
+import { nodeHttpClient } from 'rx-lro/node';
 
 const [client, nText, base] = process.argv.slice(2);
 const N = Number(nText);
@@ -69,7 +70,18 @@ async function rxLro(url) {
   return last.status;
 }
 
-const run = { loop: handWritten, 'core-lro': coreLro, 'rx-lro': rxLro }[client];
+// rx-lro over its Node transport (node:http with kept-alive pools) instead of fetch.
+const nodeHttp = nodeHttpClient();
+const countedNode = (request) => {
+  requests += 1;
+  return nodeHttp(request);
+};
+async function rxLroNode(url) {
+  const last = await lastValueFrom(trackOperation({ method: 'POST', url }, { http: countedNode, delay: INTERVAL_MS }));
+  return last.status;
+}
+
+const run = { loop: handWritten, 'core-lro': coreLro, 'rx-lro': rxLro, 'rx-lro-node': rxLroNode }[client];
 if (!run) throw new Error(`unknown client ${client}`);
 
 // Warm-up (not measured): load and compile every path once.

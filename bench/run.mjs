@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
 const SIZES = (process.env.BENCH_N ?? '1,100,1000,10000').split(',').map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-const CLIENTS = ['loop', 'core-lro', 'rx-lro'];
+const CLIENTS = ['loop', 'core-lro', 'rx-lro', 'rx-lro-node'];
 
 const simulator = spawn(process.execPath, [join(root, 'bin', 'rx-lro-simulator.mjs'), '--port', '0'], {
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -105,7 +105,8 @@ Written by \`npm run bench\` (\`bench/run.mjs\`) on ${new Date().toISOString().s
   \`Running\` with \`retry-after-ms: 200\` for 2 s, then \`Succeeded\` (no final GET). The simulator runs in its
   own process; each client runs in its own process, all over the same transport (Node's global \`fetch\`).
 - Clients: **loop**, a minimal hand-written fetch loop for this one pattern (the limit); **core-lro**,
-  \`createHttpPoller\` of @azure/core-lro; **rx-lro**, \`trackOperation\`.
+  \`createHttpPoller\` of @azure/core-lro; **rx-lro**, \`trackOperation\`; **rx-lro-node**, \`trackOperation\`
+  over \`nodeHttpClient()\` of \`rx-lro/node\` (node:http, kept-alive pools) instead of fetch.
 - Runs: ${REPEAT} per client and N, interleaved (the order rotates each round); medians shown.
 - CPU is the client process's user + system time over the run, divided by the requests it sent.
   Memory is the peak above the warmed-up baseline, divided by N (garbage not yet collected included).

@@ -11,14 +11,26 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const dir = join(root, 'test-results', 'readme-snippets');
 
+// The public names of the package: what its entry points export (`export { a, b as c }`,
+// `export function d`, …), never what they merely import.
 const EXPORTED = new Set(
-  ['index.ts', 'registry/index.ts', 'testing/index.ts'].flatMap((entry) =>
-    [
-      ...readFileSync(join(root, 'src', entry), 'utf8').matchAll(
-        /\b([A-Za-z_$][\w$]*)\b(?=[^'\n]*\bfrom\b)|export (?:function|const|class) ([A-Za-z_$][\w$]*)/g,
+  ['index.ts', 'registry/index.ts', 'testing/index.ts', 'node/index.ts'].flatMap((entry) => {
+    const source = readFileSync(join(root, 'src', entry), 'utf8');
+    const listed = [...source.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((m) =>
+      m[1]!.split(',').map((item) =>
+        item
+          .trim()
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)
+          .pop()!
+          .trim(),
       ),
-    ].map((m) => m[1] ?? m[2]!),
-  ),
+    );
+    const declared = [...source.matchAll(/export\s+(?:async\s+)?(?:function|const|class|interface|type)\s+([A-Za-z_$][\w$]*)/g)].map(
+      (m) => m[1]!,
+    );
+    return [...listed, ...declared].filter(Boolean);
+  }),
 );
 
 /** Edit distance, to tell a placeholder (`deploymentUrl`) from a misspelt API (`finalResults`). */
