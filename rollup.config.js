@@ -13,6 +13,7 @@ const addOns = {
   registry: 'src/registry/index.ts',
   'global-fetch': 'src/global-fetch.ts',
   node: 'src/node/index.ts',
+  limiter: 'src/limiter/index.ts',
 };
 
 // Peers, the runtime dependency and Node built-ins stay outside the bundle.

@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^rx-lro\/testing$/, replacement: src('testing/index.ts') },
       { find: /^rx-lro\/registry$/, replacement: src('registry/index.ts') },
       { find: /^rx-lro\/node$/, replacement: src('node/index.ts') },
+      { find: /^rx-lro\/limiter$/, replacement: src('limiter/index.ts') },
     ],
   },
   test: {

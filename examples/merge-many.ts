@@ -1,7 +1,8 @@
 // 50 operations at once, at most 8 tracked at a time, against the simulator; prints a summary.
 // Run: npm run examples (the examples run as tests), or copy it into your project.
 import { from, mergeMap, last, map, type Observable } from 'rxjs';
-import { createRequestLimiter, trackOperation, type OperationSnapshot } from 'rx-lro';
+import { trackOperation, type OperationSnapshot } from 'rx-lro';
+import { createRequestLimiter } from 'rx-lro/limiter';
 import { startSimulator } from 'rx-lro/testing';
 
 export interface MergeSummary {

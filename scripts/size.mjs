@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 import terser from '@rollup/plugin-terser';
 
-const entries = { 'rx-lro': 'dist/index.js', 'rx-lro/registry': 'dist/registry.js' };
+const entries = { 'rx-lro': 'dist/index.js', 'rx-lro/registry': 'dist/registry.js', 'rx-lro/limiter': 'dist/limiter.js' };
 for (const [name, input] of Object.entries(entries)) {
   const bundle = await rollup({
     input,

@@ -4,8 +4,7 @@ export { trackOperation } from './operators/track-operation';
 export { resumeOperation } from './operators/resume-operation';
 export { finalResult } from './operators/final-result';
 export { fetchHttpClient, DEFAULT_MAX_BODY_BYTES, DEFAULT_BODY_STALL_MS } from './http/fetch-client';
-export { createRequestLimiter } from './limiter';
-export type { RequestLimiter, RequestLimiterOptions, LimiterOriginState } from './limiter';
+export type { RequestLimiter, LimiterOriginState } from './request-limiter';
 export { exponentialBackoff, constantDelay, defaultDelay } from './protocol/delay';
 export { retryAfterMs } from './protocol/retry-after';
 export {

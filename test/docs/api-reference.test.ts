@@ -35,8 +35,8 @@ function exportsOf(): Array<{ entry: string; reflection: Documented }> {
 }
 
 describe('the API reference', () => {
-  it('covers the five entry points', () => {
-    expect((project.children ?? []).map((m) => m.name).sort()).toEqual(['global-fetch', 'index', 'node', 'registry', 'testing']);
+  it('covers the six entry points', () => {
+    expect((project.children ?? []).map((m) => m.name).sort()).toEqual(['global-fetch', 'index', 'limiter', 'node', 'registry', 'testing']);
   });
 
   it('gives every public export a one-line gist and an @example', () => {

@@ -4,7 +4,8 @@
 // stream errors with the last cause.
 import { merge } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequestLimiter, fetchHttpClient, trackOperation, type FetchLike, type OperationSnapshot } from '../../src/index';
+import { createRequestLimiter } from '../../src/limiter/index';
+import { fetchHttpClient, trackOperation, type FetchLike, type OperationSnapshot } from '../../src/index';
 import { startSimulator, type Fault, type OperationScript, type Simulator } from '../../src/testing/index';
 import { collect, requestsFor, target, type Target } from './helpers';
 

@@ -1,6 +1,7 @@
 import { Observable, defer, merge, type Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createRequestLimiter, trackOperation, type HttpClient, type HttpResponse, type OperationSnapshot } from '../../src/index';
+import { createRequestLimiter } from '../../src/limiter/index';
+import { trackOperation, type HttpClient, type HttpResponse, type OperationSnapshot } from '../../src/index';
 import { httpDouble, type Reply } from '../support/http-double';
 import { testScheduler } from '../support/virtual';
 

@@ -1,4 +1,9 @@
+// rx-lro/limiter: one limiter shared by many trackers, passed to each as `options.limiter`. Its own
+// entry, so that apps that do not use it do not ship it.
 import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import type { LimiterOriginState, RequestLimiter } from 'rx-lro';
+
+export type { LimiterOriginState, RequestLimiter };
 
 /**
  * Options of `createRequestLimiter`. Every limit applies per origin (`scheme://host:port`).
@@ -14,40 +19,6 @@ export interface RequestLimiterOptions {
   requestsPerSecond?: number;
   /** The scheduler of the limiter's waits (virtual time under `TestScheduler.run`). Default: `asyncScheduler`. */
   scheduler?: SchedulerLike;
-}
-
-/**
- * What a limiter holds for one origin right now.
- * @example
- * ```ts
- * const { active, queued, pausedUntil } = limiter.state('https://management.azure.com');
- * ```
- */
-export interface LimiterOriginState {
-  active: number;
-  queued: number;
-  /** Scheduler time until which every request to the origin waits (a `429` with `Retry-After`). */
-  pausedUntil?: number;
-}
-
-/**
- * A request limiter shared by many trackers (the `limiter` option): requests to one origin stay under
- * a concurrency cap and a request rate, and a `429` with `Retry-After` seen by any tracker pauses all
- * of them until then. Requests wait in the order they were made; a tracker unsubscribed while its
- * request waits leaves the queue at once.
- * @example
- * ```ts
- * const limiter: RequestLimiter = createRequestLimiter({ maxConcurrent: 8 });
- * merge(a$, b$).subscribe(); // both created with { limiter }
- * ```
- */
-export interface RequestLimiter {
-  /** Runs `request$` when `origin` has room; unsubscribing before that just leaves the queue. */
-  run<V>(origin: string, request$: Observable<V>): Observable<V>;
-  /** Holds every request to `origin` for `forMs` from now (never shortens a pause already set). */
-  pause(origin: string, forMs: number): void;
-  /** The state of one origin, for dashboards and tests. */
-  state(origin: string): LimiterOriginState;
 }
 
 interface Waiting {
