@@ -125,40 +125,14 @@ export interface ResolvedOptions<T> {
   pollNow?: Observable<unknown>;
 }
 
-const METHODS: readonly string[] = ['PUT', 'PATCH', 'POST', 'DELETE'];
-const FINAL_STATES: readonly string[] = ['azure-async-operation', 'operation-location', 'location', 'original-uri'];
+/** The longest delay a JavaScript timer honours: setTimeout and setInterval fire at once above it (T3). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-// Every option name: a misspelt one is a TypeError rather than a silently ignored setting.
-const OPTION_NAMES: readonly string[] = [
-  'fetch',
-  'http',
-  'headers',
-  'authorize',
-  'allowedOrigins',
-  'rewriteUrl',
-  'result',
-  'finalStateVia',
-  'apiVersion',
-  'delay',
-  'retryAfter',
-  'minDelayMs',
-  'maxDelayMs',
-  'timeoutMs',
-  'requestTimeoutMs',
-  'retry',
-  'terminalStates',
-  'deleteNotFound',
-  'method',
-  'scheduler',
-  'maxBodyBytes',
-  'random',
-  'limiter',
-  'pollNow',
-];
+/** Checks one option's value (never `undefined`) and returns it as the resolver keeps it. */
+type Rule = (value: unknown, name: string) => unknown;
 
 function show(value: unknown): string {
   if (typeof value === 'function') return 'a function';
-  if (typeof value === 'string') return JSON.stringify(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
@@ -166,185 +140,157 @@ function show(value: unknown): string {
   }
 }
 
-function invalid(name: string, expected: string, value: unknown): TypeError {
-  return new TypeError(`rx-lro: options.${name} must be ${expected}, got ${show(value)}`);
+function invalid(name: string, expected: string, value: unknown): never {
+  throw new TypeError(`rx-lro: options.${name} must be ${expected}, got ${show(value)}`);
 }
 
-/** The longest delay a JavaScript timer honours: setTimeout and setInterval fire at once above it (T3). */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
-function duration(options: Record<string, unknown>, name: string, allowZero = true, max = MAX_TIMER_MS): number | undefined {
-  const value = options[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max || (!allowZero && value === 0)) {
-    const range = max === MAX_TIMER_MS ? ` and at most ${MAX_TIMER_MS} (about 24.8 days)` : '';
-    throw invalid(name, `${allowZero ? 'a finite number >= 0' : 'a finite number > 0'}${range} (milliseconds)`, value);
-  }
-  return value;
-}
+// A duration in milliseconds, at most what a timer honours.
+const ms =
+  (allowZero: boolean): Rule =>
+  (value, name) =>
+    typeof value === 'number' && value >= (allowZero ? 0 : Number.MIN_VALUE) && value <= MAX_TIMER_MS
+      ? value
+      : invalid(name, `a finite number ${allowZero ? '>=' : '>'} 0 and at most ${MAX_TIMER_MS} (about 24.8 days) (milliseconds)`, value);
 
-function fn<F>(options: Record<string, unknown>, name: string): F | undefined {
-  const value = options[name];
-  if (value !== undefined && typeof value !== 'function') throw invalid(name, 'a function', value);
-  return value as F | undefined;
-}
+const func: Rule = (value, name) => (typeof value === 'function' ? value : invalid(name, 'a function', value));
 
-function oneOf<V extends string>(options: Record<string, unknown>, name: string, values: readonly string[]): V | undefined {
-  const value = options[name];
-  if (value !== undefined && !values.includes(value as string)) {
-    throw invalid(name, `one of ${values.map((v) => `'${v}'`).join(', ')}`, value);
-  }
-  return value as V | undefined;
-}
+const oneOf =
+  (...values: string[]): Rule =>
+  (value, name) =>
+    values.includes(value as string) ? value : invalid(name, `one of ${values.map((v) => `'${v}'`).join(', ')}`, value);
 
-function stringRecord(options: Record<string, unknown>, name: string): Record<string, string> {
-  const value = options[name];
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(name, 'an object of header strings', value);
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string') throw invalid(`${name}[${JSON.stringify(key)}]`, 'a string', item);
-  }
-  return { ...(value as Record<string, string>) };
-}
+// An object with these methods (a scheduler, a limiter, a codec).
+const withMethods =
+  (expected: string, ...methods: string[]): Rule =>
+  (value, name) =>
+    isObject(value) && methods.every((m) => typeof value[m] === 'function') ? value : invalid(name, expected, value);
 
-function retryOptions(value: unknown): Required<RetryOptions> {
-  if (value === false) return { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0, jitter: 0 };
-  if (value !== undefined && (typeof value !== 'object' || value === null)) throw invalid('retry', 'false or an object', value);
-  const retry = (value ?? {}) as Record<string, unknown>;
-  const maxRetries = retry['maxRetries'] ?? 3;
-  if (typeof maxRetries !== 'number' || !Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
-    throw invalid('retry.maxRetries', 'an integer from 0 to 100', maxRetries);
-  }
-  const jitter = retry['jitter'] ?? 0.2;
-  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) throw invalid('retry.jitter', 'a number from 0 to 1', jitter);
-  const baseDelayMs = duration(retry, 'baseDelayMs') ?? 1000;
-  const maxDelayMs = duration(retry, 'maxDelayMs') ?? 30_000;
-  return { maxRetries, baseDelayMs, maxDelayMs, jitter };
-}
-
-function terminalStates(value: unknown): TerminalStates {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid('terminalStates', 'an object like { succeeded?: string[], failed?: string[], canceled?: string[] }', value);
-  }
-  for (const [key, list] of Object.entries(value)) {
-    if (!['succeeded', 'failed', 'canceled'].includes(key))
-      throw invalid(`terminalStates.${key}`, 'absent (use succeeded, failed or canceled)', list);
-    if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s === '')) {
-      throw invalid(`terminalStates.${key}`, 'an array of non-empty strings', list);
+/** Checks every field of `input` by its rule; a name without a rule is a TypeError, with a hint for a near miss. */
+function checkFields(input: Record<string, unknown>, rules: Record<string, Rule>, prefix: string): Record<string, unknown> {
+  const checked: Record<string, unknown> = {};
+  for (const name of Object.keys(input)) {
+    const rule = Object.prototype.hasOwnProperty.call(rules, name) ? rules[name] : undefined;
+    if (!rule) {
+      const near = Object.keys(rules).find((known) => known.toLowerCase() === name.toLowerCase());
+      throw new TypeError(
+        `rx-lro: unknown option ${JSON.stringify(prefix + name)}${near ? ` (did you mean ${JSON.stringify(prefix + near)}?)` : ''}`,
+      );
     }
+    if (input[name] !== undefined) checked[name] = rule(input[name], prefix + name);
   }
-  return value as TerminalStates;
+  return checked;
 }
 
-function origins(value: unknown): ReadonlySet<string> {
-  if (value === undefined) return new Set();
-  if (!Array.isArray(value)) throw invalid('allowedOrigins', 'an array of origins like "https://example.com"', value);
-  return new Set(
-    value.map((item) => {
-      const origin = typeof item === 'string' ? originOf(item) : undefined;
-      if (origin === undefined) throw invalid('allowedOrigins[]', 'an absolute http(s) URL or origin', item);
-      return origin;
-    }),
-  );
-}
+const RETRY_RULES: Record<keyof RetryOptions, Rule> = {
+  maxRetries: (value, name) =>
+    Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100
+      ? value
+      : invalid(name, 'an integer from 0 to 100', value),
+  baseDelayMs: ms(true),
+  maxDelayMs: ms(true),
+  jitter: (value, name) => (typeof value === 'number' && value >= 0 && value <= 1 ? value : invalid(name, 'a number from 0 to 1', value)),
+};
+
+// One rule per option: the compiler holds this table to PollOptions, so an option cannot go unchecked.
+const RULES: Record<keyof PollOptions, Rule> = {
+  fetch: func,
+  http: func,
+  headers: (value, name) => {
+    if (!isObject(value) || Array.isArray(value)) invalid(name, 'an object of header strings', value);
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item !== 'string') invalid(`${name}[${JSON.stringify(key)}]`, 'a string', item);
+    }
+    return { ...value };
+  },
+  authorize: func,
+  allowedOrigins: (value, name) => {
+    if (!Array.isArray(value)) invalid(name, 'an array of origins like "https://example.com"', value);
+    return new Set(
+      value.map(
+        (item: unknown) => (typeof item === 'string' && originOf(item)) || invalid(`${name}[]`, 'an absolute http(s) URL or origin', item),
+      ),
+    );
+  },
+  rewriteUrl: func,
+  result: withMethods('an io-ts codec (an object with a decode function)', 'decode'),
+  finalStateVia: oneOf('azure-async-operation', 'operation-location', 'location', 'original-uri'),
+  apiVersion: (value, name) =>
+    typeof value === 'string' && /^[\w.-]+$/.test(value) ? value : invalid(name, 'a non-empty api-version such as "2024-01-01"', value),
+  delay: (value, name) =>
+    typeof value === 'function'
+      ? value
+      : typeof value === 'number'
+        ? constantDelay(ms(true)(value, name) as number)
+        : invalid(name, 'a number of milliseconds or a delay policy function', value),
+  retryAfter: oneOf('honor', 'ignore'),
+  minDelayMs: ms(true),
+  maxDelayMs: ms(true),
+  timeoutMs: ms(false),
+  requestTimeoutMs: ms(false),
+  retry: (value, name) => {
+    if (value === false) return { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0, jitter: 0 };
+    if (!isObject(value)) return invalid(name, 'false or an object', value);
+    return { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 30_000, jitter: 0.2, ...checkFields(value, RETRY_RULES, `${name}.`) };
+  },
+  terminalStates: (value, name) => {
+    if (!isObject(value) || Array.isArray(value)) {
+      invalid(name, 'an object like { succeeded?: string[], failed?: string[], canceled?: string[] }', value);
+    }
+    for (const [key, list] of Object.entries(value)) {
+      if (!['succeeded', 'failed', 'canceled'].includes(key)) invalid(`${name}.${key}`, 'absent (use succeeded, failed or canceled)', list);
+      if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s === '')) {
+        invalid(`${name}.${key}`, 'an array of non-empty strings', list);
+      }
+    }
+    return value;
+  },
+  deleteNotFound: oneOf('succeeded', 'error'),
+  method: oneOf('PUT', 'PATCH', 'POST', 'DELETE'),
+  scheduler: withMethods('an RxJS scheduler', 'schedule', 'now'),
+  maxBodyBytes: (value, name) =>
+    typeof value === 'number' && value > 0 && value <= Number.MAX_VALUE ? value : invalid(name, 'a finite number > 0 (bytes)', value),
+  random: func,
+  limiter: withMethods('a limiter from createRequestLimiter()', 'run', 'pause'),
+  pollNow: (value, name) => (isObservable(value) ? value : invalid(name, 'an Observable', value)),
+};
 
 /**
  * Validates options eagerly (a programmer error fails at call time with a precise `TypeError`, not
  * minutes later mid-poll) and fills in every default.
  */
 export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOptions<T> {
-  if (input !== undefined && (typeof input !== 'object' || input === null)) {
-    throw new TypeError(`rx-lro: options must be an object, got ${show(input)}`);
-  }
-  const options = (input ?? {}) as Record<string, unknown>;
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(name)) {
-      const near = OPTION_NAMES.find((known) => known.toLowerCase() === name.toLowerCase());
-      throw new TypeError(`rx-lro: unknown option ${JSON.stringify(name)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`);
-    }
-  }
-  const delayOption = options['delay'];
-  let delay: DelayPolicy = defaultDelay;
-  if (typeof delayOption === 'number') delay = constantDelay(duration(options, 'delay')!);
-  else if (typeof delayOption === 'function') delay = delayOption as DelayPolicy;
-  else if (delayOption !== undefined) throw invalid('delay', 'a number of milliseconds or a delay policy function', delayOption);
-
-  const minDelayMs = duration(options, 'minDelayMs') ?? 0;
-  const maxDelayMs = duration(options, 'maxDelayMs') ?? 600_000;
-  if (minDelayMs > maxDelayMs) throw invalid('minDelayMs', `at most options.maxDelayMs (${maxDelayMs})`, minDelayMs);
-
-  const result = options['result'];
-  if (
-    result !== undefined &&
-    (typeof result !== 'object' || result === null || typeof (result as { decode?: unknown }).decode !== 'function')
-  ) {
-    throw invalid('result', 'an io-ts codec (an object with a decode function)', result);
-  }
-  const scheduler = options['scheduler'];
-  if (
-    scheduler !== undefined &&
-    (typeof scheduler !== 'object' ||
-      scheduler === null ||
-      typeof (scheduler as SchedulerLike).schedule !== 'function' ||
-      typeof (scheduler as SchedulerLike).now !== 'function')
-  ) {
-    throw invalid('scheduler', 'an RxJS scheduler', scheduler);
-  }
-  const maxBodyBytes = duration(options, 'maxBodyBytes', false, Number.MAX_VALUE);
-  const fetchImpl = fn<FetchLike>(options, 'fetch');
-  const http = fn<HttpClient>(options, 'http') ?? fetchHttpClient(fetchImpl, maxBodyBytes === undefined ? {} : { maxBodyBytes });
-
+  if (input !== undefined && !isObject(input)) throw new TypeError(`rx-lro: options must be an object, got ${show(input)}`);
+  const o = checkFields(input ?? {}, RULES, '') as Omit<PollOptions<T>, 'delay' | 'retry' | 'allowedOrigins'> & {
+    delay?: DelayPolicy;
+    retry?: Required<RetryOptions>;
+    allowedOrigins?: ReadonlySet<string>;
+  };
+  const { minDelayMs = 0, maxDelayMs = 600_000, maxBodyBytes } = o;
+  if (minDelayMs > maxDelayMs) invalid('minDelayMs', `at most options.maxDelayMs (${maxDelayMs})`, minDelayMs);
   const settings: ProtocolSettings<T> = {
-    statuses: statusTable(terminalStates(options['terminalStates'])),
-    delay,
-    retryAfter: oneOf<'honor' | 'ignore'>(options, 'retryAfter', ['honor', 'ignore']) ?? 'honor',
+    statuses: statusTable(o.terminalStates),
+    delay: o.delay ?? defaultDelay,
+    retryAfter: o.retryAfter ?? 'honor',
     minDelayMs,
     maxDelayMs,
-    deleteNotFound: oneOf<'succeeded' | 'error'>(options, 'deleteNotFound', ['succeeded', 'error']) ?? 'succeeded',
+    deleteNotFound: o.deleteNotFound ?? 'succeeded',
   };
-  const finalStateVia = oneOf<FinalStateVia>(options, 'finalStateVia', FINAL_STATES);
-  if (finalStateVia !== undefined) settings.finalStateVia = finalStateVia;
-  const apiVersion = options['apiVersion'];
-  if (apiVersion !== undefined) {
-    if (typeof apiVersion !== 'string' || !/^[\w.-]+$/.test(apiVersion)) {
-      throw invalid('apiVersion', 'a non-empty api-version such as "2024-01-01"', apiVersion);
-    }
-    settings.apiVersion = apiVersion;
-  }
-  if (result !== undefined) settings.result = result as ResultDecoder<T>;
-
+  if (o.finalStateVia) settings.finalStateVia = o.finalStateVia;
+  if (o.apiVersion) settings.apiVersion = o.apiVersion;
+  if (o.result) settings.result = o.result;
   const resolved: ResolvedOptions<T> = {
     settings,
-    http,
-    headers: stringRecord(options, 'headers'),
-    allowedOrigins: origins(options['allowedOrigins']),
-    retry: retryOptions(options['retry']),
-    scheduler: (scheduler as SchedulerLike | undefined) ?? asyncScheduler,
-    random: fn<() => number>(options, 'random') ?? Math.random,
+    http: o.http ?? fetchHttpClient(o.fetch, maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    headers: o.headers ?? {},
+    allowedOrigins: o.allowedOrigins ?? new Set(),
+    retry: o.retry ?? (RULES.retry({}, 'retry') as Required<RetryOptions>),
+    scheduler: o.scheduler ?? asyncScheduler,
+    random: o.random ?? Math.random,
   };
-  const authorize = fn<AuthorizeHook>(options, 'authorize');
-  if (authorize) resolved.authorize = authorize;
-  const rewriteUrl = fn<(url: string) => string>(options, 'rewriteUrl');
-  if (rewriteUrl) resolved.rewriteUrl = rewriteUrl;
-  const timeoutMs = duration(options, 'timeoutMs', false);
-  if (timeoutMs !== undefined) resolved.timeoutMs = timeoutMs;
-  const requestTimeoutMs = duration(options, 'requestTimeoutMs', false);
-  if (requestTimeoutMs !== undefined) resolved.requestTimeoutMs = requestTimeoutMs;
-  const method = oneOf<LroMethod>(options, 'method', METHODS);
-  if (method !== undefined) resolved.method = method;
-  const limiter = options['limiter'];
-  if (limiter !== undefined) {
-    const l = limiter as Partial<RequestLimiter> | null;
-    if (typeof l !== 'object' || l === null || typeof l.run !== 'function' || typeof l.pause !== 'function') {
-      throw invalid('limiter', 'a limiter from createRequestLimiter()', limiter);
-    }
-    resolved.limiter = l as RequestLimiter;
-  }
-  const pollNow = options['pollNow'];
-  if (pollNow !== undefined) {
-    if (!isObservable(pollNow)) throw invalid('pollNow', 'an Observable', pollNow);
-    resolved.pollNow = pollNow;
+  for (const name of ['authorize', 'rewriteUrl', 'timeoutMs', 'requestTimeoutMs', 'method', 'limiter', 'pollNow'] as const) {
+    if (o[name] !== undefined) (resolved as unknown as Record<string, unknown>)[name] = o[name];
   }
   return resolved;
 }
