@@ -1,0 +1,44 @@
+// The size budget: every entry, minified and gzipped with the peers and cross-fetch external, stays
+// within the budget scripts/size.mjs sets (npm run size prints the figures).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error -- a plain ES module script without types
+import { BUDGETS, measure } from '../../scripts/size.mjs';
+
+interface Size {
+  minified: number;
+  gzipped: number;
+  imports: string[];
+  modules: string[];
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+let sizes: Record<string, Size> = {};
+
+beforeAll(async () => {
+  sizes = (await measure(root)) as Record<string, Size>;
+}, 60_000);
+
+describe('bundle size', () => {
+  for (const [entry, budget] of Object.entries(BUDGETS as Record<string, number>)) {
+    it(`${entry} is at most ${(budget / 1024).toFixed(2)} KB minified and gzipped`, () => {
+      const size = sizes[entry]!;
+      expect(size.minified).toBeGreaterThan(0);
+      expect(size.gzipped, `${entry}: ${size.gzipped} bytes`).toBeLessThanOrEqual(budget);
+    });
+  }
+
+  it('the core entry is one file that imports only its peers and cross-fetch: no simulator, registry or limiter', () => {
+    const core = sizes['rx-lro']!;
+    expect(core.modules).toEqual(['dist/index.js']);
+    expect([...core.imports].sort()).toEqual(['cross-fetch', 'io-ts', 'rxjs']);
+  });
+
+  it('the add-on entries reach the core by its name, so that an app holds one copy of it', () => {
+    for (const entry of ['rx-lro/registry', 'rx-lro/limiter']) {
+      expect(sizes[entry]!.modules, entry).toHaveLength(1);
+    }
+    expect(sizes['rx-lro/registry']!.imports).toContain('rx-lro');
+  });
+});
