@@ -26,6 +26,8 @@ export type FetchLike = (
  */
 export interface FetchResponseLike {
   status: number;
+  /** `'cors'` for a cross-origin browser response, whose headers are filtered. */
+  type?: string;
   headers: { forEach(callback: (value: string, name: string) => void): void; get(name: string): string | null };
   body?: unknown;
   text(): Promise<string>;
@@ -106,12 +108,26 @@ function tooLarge(limit: number): ProtocolError {
 // Reads a body without ever holding more than the cap: a WHATWG stream (browsers, undici) or a
 // Node stream (node-fetch, which cross-fetch uses in Node); other bodies fall back to `text()`.
 async function readCapped(response: FetchResponseLike, limit: number, stallMs: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
+  const length = response.headers.get('content-length');
+  const declared = Number(length);
   if (declared > limit) throw tooLarge(limit);
   const body = response.body as
     | { getReader?: () => ReadableStreamDefaultReader<Uint8Array>; [Symbol.asyncIterator]?: () => AsyncIterator<Uint8Array | string> }
     | null
     | undefined;
+  // A WHATWG body (browsers, Node's fetch) reports a cut itself, and with a declared length and no
+  // content coding it cannot outgrow that length: the platform reads it whole, at less cost than a
+  // loop over its chunks. A cross-origin browser response may hide its Content-Encoding, so it
+  // always goes through the loop.
+  if (
+    body &&
+    typeof body.getReader === 'function' &&
+    length !== null &&
+    response.type !== 'cors' &&
+    response.headers.get('content-encoding') === null
+  ) {
+    return response.text();
+  }
   const decoder = new TextDecoder();
   let size = 0;
   let text = '';

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkError, ProtocolError, fetchHttpClient, trackOperation, type FetchLike, type HttpClient } from '../../src/index';
@@ -33,6 +34,11 @@ beforeAll(async () => {
       // No content-length: the cap must hold while streaming.
       for (let i = 0; i < 10; i++) res.write(`${i === 0 ? '{"pad":"' : ''}${'y'.repeat(1000)}`);
       res.end('"}');
+    } else if (path === '/gzip') {
+      // 1,000 bytes on the wire, far more once decoded: the cap holds for the decoded body.
+      const body = gzipSync(JSON.stringify({ pad: 'z'.repeat(100_000) }));
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(body.length) });
+      res.end(body);
     } else if (path === '/cut') {
       // Half of the declared body, then the connection is dropped.
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
@@ -95,7 +101,7 @@ for (const [name, http] of clients) {
       const capped = name.startsWith('cross')
         ? fetchHttpClient(undefined, { maxBodyBytes: 2000 })
         : fetchHttpClient(globalThis.fetch as unknown as FetchLike, { maxBodyBytes: 2000 });
-      for (const path of ['/big-declared', '/big-chunked']) {
+      for (const path of ['/big-declared', '/big-chunked', '/gzip']) {
         const error = await firstValueFrom(capped({ method: 'GET', url: `${base}${path}`, headers: {} })).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ProtocolError);
         expect((error as ProtocolError).rule).toBe('F2');
@@ -131,6 +137,42 @@ for (const [name, http] of clients) {
     });
   });
 }
+
+describe('F2 the body cap and what a response declares', () => {
+  // A WHATWG response whose stream holds more than its Content-Length says, as a cross-origin
+  // browser response could once its Content-Encoding is hidden.
+  const lying = (type: string): FetchLike => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ pad: 'w'.repeat(5000) }));
+    return () =>
+      Promise.resolve({
+        status: 200,
+        type,
+        headers: new Headers({ 'content-type': 'application/json', 'content-length': '10' }),
+        body: new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(bytes);
+            controller.close();
+          },
+        }),
+        text: () => Promise.resolve(new TextDecoder().decode(bytes)),
+      });
+  };
+  const read = (fetch: FetchLike) =>
+    firstValueFrom(fetchHttpClient(fetch, { maxBodyBytes: 1000 })({ method: 'GET', url: 'https://a.example/op', headers: {} })).catch(
+      (e: unknown) => e,
+    );
+
+  it('F2 a cross-origin browser response is read chunk by chunk against the cap, whatever its length says', async () => {
+    const error = await read(lying('cors'));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).rule).toBe('F2');
+  });
+
+  it('F2 a same-origin or Node response of a declared length, with no content coding, is read whole', async () => {
+    const response = await read(lying('basic'));
+    expect(response).toMatchObject({ status: 200, body: { pad: 'w'.repeat(5000) } });
+  });
+});
 
 describe('F3 every request has its own AbortController', () => {
   function recordingFetch() {
