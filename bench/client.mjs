@@ -1,10 +1,10 @@
 // One benchmark run in its own process: N concurrent operations through one client, all over the
 // same transport (Node's global fetch), against the simulator at URL. Prints one JSON line.
-//   node --expose-gc bench/client.mjs <loop|core-lro|rx-lro> <N> <simulator URL>
+//   node --expose-gc bench/client.mjs <loop|core-lro|rx-lro|rx-lro-node|rx-lro-undici> <N> <simulator URL>
 import { createHttpPoller } from '@azure/core-lro';
 import { lastValueFrom } from 'rxjs';
 import { trackOperation } from 'rx-lro';
-import { nodeHttpClient } from 'rx-lro/node';
+import { nodeHttpClient, undiciHttpClient } from 'rx-lro/node';
 
 const [client, nText, base] = process.argv.slice(2);
 const N = Number(nText);
@@ -81,7 +81,19 @@ async function rxLroNode(url) {
   return last.status;
 }
 
-const run = { loop: handWritten, 'core-lro': coreLro, 'rx-lro': rxLro, 'rx-lro-node': rxLroNode }[client];
+// rx-lro over undici's pooled `request` (its global dispatcher). undici is loaded for this client
+// only: once loaded, its global dispatcher would also carry the global fetch of the other clients.
+const undiciHttp = client === 'rx-lro-undici' ? undiciHttpClient((await import('undici')).request) : undefined;
+const countedUndici = (request) => {
+  requests += 1;
+  return undiciHttp(request);
+};
+async function rxLroUndici(url) {
+  const last = await lastValueFrom(trackOperation({ method: 'POST', url }, { http: countedUndici, delay: INTERVAL_MS }));
+  return last.status;
+}
+
+const run = { loop: handWritten, 'core-lro': coreLro, 'rx-lro': rxLro, 'rx-lro-node': rxLroNode, 'rx-lro-undici': rxLroUndici }[client];
 if (!run) throw new Error(`unknown client ${client}`);
 
 // Warm-up (not measured): load and compile every path once.

@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
 const SIZES = (process.env.BENCH_N ?? '1,100,1000,10000').split(',').map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-const CLIENTS = ['loop', 'core-lro', 'rx-lro', 'rx-lro-node'];
+const CLIENTS = ['loop', 'core-lro', 'rx-lro', 'rx-lro-node', 'rx-lro-undici'];
 
 const simulator = spawn(process.execPath, [join(root, 'bin', 'rx-lro-simulator.mjs'), '--port', '0'], {
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -100,13 +100,14 @@ const report = `# Benchmark results
 Written by \`npm run bench\` (\`bench/run.mjs\`) on ${new Date().toISOString().slice(0, 10)}.
 
 - Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}.
-- Versions: rx-lro ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}, @azure/core-lro ${pkg('@azure/core-lro')}, rxjs ${pkg('rxjs')}.
+- Versions: rx-lro ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}, @azure/core-lro ${pkg('@azure/core-lro')}, rxjs ${pkg('rxjs')}, undici ${pkg('undici')}.
 - Work: N concurrent operations, each a POST answered \`202\` + \`Azure-AsyncOperation\`, whose monitor says
   \`Running\` with \`retry-after-ms: 200\` for 2 s, then \`Succeeded\` (no final GET). The simulator runs in its
   own process; each client runs in its own process, all over the same transport (Node's global \`fetch\`).
 - Clients: **loop**, a minimal hand-written fetch loop for this one pattern (the limit); **core-lro**,
   \`createHttpPoller\` of @azure/core-lro; **rx-lro**, \`trackOperation\`; **rx-lro-node**, \`trackOperation\`
-  over \`nodeHttpClient()\` of \`rx-lro/node\` (node:http, kept-alive pools) instead of fetch.
+  over \`nodeHttpClient()\` of \`rx-lro/node\` (node:http, kept-alive pools) instead of fetch; **rx-lro-undici**,
+  \`trackOperation\` over \`undiciHttpClient(request)\` of \`rx-lro/node\` (undici's pooled \`request\`).
 - Runs: ${REPEAT} per client and N, interleaved (the order rotates each round); medians shown.
 - CPU is the client process's user + system time over the run, divided by the requests it sent.
   Memory is the peak above the warmed-up baseline, divided by N (garbage not yet collected included).

@@ -1,11 +1,15 @@
-// rx-lro/node: a Node transport over node:http and node:https with kept-alive, pooled connections.
-// In Node the HTTP client dominates what a tracker costs; this one does less per request than a
-// fetch. Node only: browsers and other runtimes keep the default (cross-fetch) or the global fetch.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+// rx-lro/node: Node transports, over node:http and node:https with kept-alive, pooled connections,
+// or over undici's `request` handed in by the user. In Node the HTTP client dominates what a tracker
+// costs; these do less per request than a fetch. Node only: browsers and other runtimes keep the
+// default (cross-fetch) or the global fetch.
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Observable } from 'rxjs';
-import { NetworkError, ProtocolError, type HttpClient, type HttpResponse } from 'rx-lro';
+import { NetworkError, type HttpClient, type HttpResponse } from 'rx-lro';
 import { readBodyText } from '../protocol/json';
+import { DEFAULT_MAX_BODY_BYTES, headersOf, httpUrl, positive, tooLarge } from './shared';
+
+export { undiciHttpClient, type UndiciHttpClientOptions, type UndiciRequestLike } from './undici-client';
 
 /**
  * Options of `nodeHttpClient`.
@@ -21,22 +25,6 @@ export interface NodeHttpClientOptions {
   maxSockets?: number;
   /** How long an idle connection is kept for the next request. Default: 15000 ms. */
   idleTimeoutMs?: number;
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`rx-lro/node: nodeHttpClient option ${name} must be a positive finite number, got ${String(value)}`);
-  }
-  return value;
-}
-
-function headersOf(response: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
 }
 
 /**
@@ -55,24 +43,18 @@ function headersOf(response: IncomingMessage): Record<string, string> {
  */
 export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
   if (typeof options !== 'object' || options === null) throw new TypeError('rx-lro/node: nodeHttpClient expects an options object');
-  const limit = positive('maxBodyBytes', options.maxBodyBytes, 4 * 1024 * 1024);
-  const maxSockets = positive('maxSockets', options.maxSockets, 256);
-  const idle = positive('idleTimeoutMs', options.idleTimeoutMs, 15_000);
+  const limit = positive('nodeHttpClient', 'maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
+  const maxSockets = positive('nodeHttpClient', 'maxSockets', options.maxSockets, 256);
+  const idle = positive('nodeHttpClient', 'idleTimeoutMs', options.idleTimeoutMs, 15_000);
   const agents = {
     'http:': new HttpAgent({ keepAlive: true, maxSockets, timeout: idle }),
     'https:': new HttpsAgent({ keepAlive: true, maxSockets, timeout: idle }),
   };
   return (request) =>
     new Observable<HttpResponse>((subscriber) => {
-      let url: URL;
-      try {
-        url = new URL(request.url);
-      } catch {
-        subscriber.error(new NetworkError(request.method, request.url, 'the URL is not valid'));
-        return undefined;
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        subscriber.error(new NetworkError(request.method, request.url, `${url.protocol} is not http or https`));
+      const url = httpUrl(request.method, request.url);
+      if (url instanceof NetworkError) {
+        subscriber.error(url);
         return undefined;
       }
       let done = false;
@@ -84,10 +66,10 @@ export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient 
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const headers: Record<string, string> = { ...request.headers };
       if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
-      const req = send(url, { method: request.method, headers, agent: agents[url.protocol] }, (response) => {
+      const req = send(url, { method: request.method, headers, agent: agents[url.protocol as 'http:' | 'https:'] }, (response) => {
         const declared = Number(response.headers['content-length']);
         if (declared > limit) {
-          fail(new ProtocolError(`The response body is larger than ${limit} bytes`, 'F2'));
+          fail(tooLarge(limit));
           response.destroy();
           return;
         }
@@ -96,7 +78,7 @@ export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient 
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > limit) {
-            fail(new ProtocolError(`The response body is larger than ${limit} bytes`, 'F2'));
+            fail(tooLarge(limit));
             response.destroy();
             return;
           }
@@ -106,7 +88,7 @@ export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient 
           if (done) return;
           done = true;
           const text = Buffer.concat(chunks).toString('utf8');
-          subscriber.next({ status: response.statusCode ?? 0, headers: headersOf(response), ...readBodyText(text) });
+          subscriber.next({ status: response.statusCode ?? 0, headers: headersOf(response.headers), ...readBodyText(text) });
           subscriber.complete();
         });
         // A connection closed before the body ended: Node says so here (no hang, no stall timer).

@@ -1,0 +1,169 @@
+// rx-lro/node: a transport over undici's pooled `request`, which the user hands in, so that rx-lro
+// itself never depends on undici (nor do its types: the shapes below are what it reads of undici).
+import { Observable } from 'rxjs';
+import { NetworkError, ProtocolError, type HttpClient, type HttpResponse } from 'rx-lro';
+import { readBodyText } from '../protocol/json';
+import { DEFAULT_MAX_BODY_BYTES, headersOf, httpUrl, positive, tooLarge } from './shared';
+
+/**
+ * The parts of undici's `request` function rx-lro uses: undici 6's and 7's fit as they are.
+ * `Dispatcher` is the type of the `dispatcher` option (undici's `Dispatcher`, inferred from `request`).
+ * @example
+ * ```ts
+ * import { request, type Dispatcher } from 'undici';
+ * const send: UndiciRequestLike<Dispatcher> = request;
+ * ```
+ */
+export type UndiciRequestLike<Dispatcher = never> = (
+  url: string,
+  options: {
+    // The methods rx-lro sends (undici 6 types `method` as a closed union).
+    method: 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+    headers: Record<string, string>;
+    body?: string;
+    signal: AbortSignal;
+    dispatcher?: Dispatcher;
+    // 0 also turns off undici's redirect interceptor, should the dispatcher be composed with it.
+    maxRedirections: 0;
+  },
+) => Promise<{
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Uint8Array> & {
+    on(event: 'error', listener: (error: Error) => void): unknown;
+    destroy(error?: Error): unknown;
+  };
+}>;
+
+/**
+ * Options of `undiciHttpClient`.
+ * @example
+ * ```ts
+ * import { Agent, request } from 'undici';
+ * const http = undiciHttpClient(request, { dispatcher: new Agent({ connections: 64 }), maxBodyBytes: 1 << 20 });
+ * ```
+ */
+export interface UndiciHttpClientOptions<Dispatcher = never> {
+  /** Bodies larger than this are a `ProtocolError` (PROTOCOL F2). Default: 4 MiB. */
+  maxBodyBytes?: number;
+  /**
+   * The undici dispatcher (an `Agent`, `Pool`, `Client`…) every request goes through, its connection
+   * pool and timeouts included. Default: undici's global dispatcher.
+   */
+  dispatcher?: Dispatcher;
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
+  }
+  return String(error);
+}
+
+const ignore = (): void => undefined;
+
+/**
+ * The network seam over undici's pooled `request`, given by the caller (rx-lro does not depend on
+ * undici). Each subscription sends one request with its own `AbortController`; unsubscribing aborts
+ * it (PROTOCOL F3). Redirects come back as they are, for rx-lro to follow through its origin rules;
+ * a body over the cap is a `ProtocolError` (F2), a body cut short a `NetworkError`.
+ *
+ * @example
+ * ```ts
+ * import { request } from 'undici';
+ * import { trackOperation } from 'rx-lro';
+ * import { undiciHttpClient } from 'rx-lro/node';
+ *
+ * const http = undiciHttpClient(request, { maxBodyBytes: 1 << 20 });
+ * trackOperation(operationRequest, { http, authorize }).subscribe(render);
+ * ```
+ */
+export function undiciHttpClient<Dispatcher = never>(
+  request: UndiciRequestLike<Dispatcher>,
+  options: UndiciHttpClientOptions<Dispatcher> = {},
+): HttpClient {
+  if (typeof request !== 'function') {
+    throw new TypeError(
+      `rx-lro/node: undiciHttpClient expects undici's request function, got ${request === null ? 'null' : typeof request}`,
+    );
+  }
+  if (typeof options !== 'object' || options === null) throw new TypeError('rx-lro/node: undiciHttpClient expects an options object');
+  const limit = positive('undiciHttpClient', 'maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
+  const { dispatcher } = options;
+  if (dispatcher !== undefined && (typeof dispatcher !== 'object' || dispatcher === null)) {
+    throw new TypeError(`rx-lro/node: undiciHttpClient option dispatcher must be an undici Dispatcher, got ${String(dispatcher)}`);
+  }
+  return (httpRequest) =>
+    new Observable<HttpResponse>((subscriber) => {
+      const { method, url } = httpRequest;
+      const checked = httpUrl(method, url);
+      if (checked instanceof NetworkError) {
+        subscriber.error(checked);
+        return undefined;
+      }
+      const controller = new AbortController();
+      // Once the body is read there is nothing to abort, and aborting would only cost the kept-alive connection.
+      let done = false;
+      const init: Parameters<UndiciRequestLike<Dispatcher>>[1] = {
+        method: method as Parameters<UndiciRequestLike>[1]['method'],
+        headers: { ...httpRequest.headers },
+        signal: controller.signal,
+        maxRedirections: 0,
+      };
+      if (httpRequest.body !== undefined) init.body = httpRequest.body;
+      if (dispatcher !== undefined) init.dispatcher = dispatcher;
+      let sent: ReturnType<UndiciRequestLike<Dispatcher>>;
+      try {
+        sent = request(url, init);
+      } catch (error) {
+        sent = Promise.reject(error);
+      }
+      sent.then(
+        async (response) => {
+          const { body } = response;
+          // The body is destroyed when the read stops early; its error then is ours, not the process's.
+          const discard = (): void => {
+            body.on('error', ignore);
+            body.destroy();
+          };
+          if (controller.signal.aborted) return discard();
+          const chunks: Uint8Array[] = [];
+          try {
+            if (Number(response.headers['content-length']) > limit) throw tooLarge(limit);
+            let size = 0;
+            for await (const chunk of body) {
+              size += chunk.byteLength;
+              if (size > limit) throw tooLarge(limit);
+              chunks.push(chunk);
+            }
+          } catch (error) {
+            discard();
+            // After unsubscribe the abort ends the read; nobody listens any more.
+            if (controller.signal.aborted) return;
+            done = true;
+            subscriber.error(
+              error instanceof ProtocolError
+                ? error
+                : new NetworkError(method, url, `the body could not be read: ${describeFailure(error)}`),
+            );
+            return;
+          }
+          if (controller.signal.aborted) return;
+          done = true;
+          const text = Buffer.concat(chunks).toString('utf8');
+          subscriber.next({ status: response.statusCode, headers: headersOf(response.headers), ...readBodyText(text) });
+          subscriber.complete();
+        },
+        (error: unknown) => {
+          // After unsubscribe the abort rejects the request; nobody listens, and nothing is unhandled.
+          if (controller.signal.aborted) return;
+          done = true;
+          subscriber.error(new NetworkError(method, url, describeFailure(error)));
+        },
+      );
+      return () => {
+        if (!done) controller.abort();
+      };
+    });
+}
