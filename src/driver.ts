@@ -1,6 +1,6 @@
 import { Observable, Subscription, from, switchMap, tap, throwError, timeout } from 'rxjs';
 import { NetworkError, TimeoutError, isLroError } from './errors';
-import { guardUrl, type UrlPolicy } from './http/guard';
+import { urlGuard, type UrlPolicy } from './http/guard';
 import type { ResolvedOptions } from './options';
 import { retryDelayMs } from './protocol/delay';
 import { retryAfterMs } from './protocol/retry-after';
@@ -39,6 +39,7 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
     const initialUrl = begin.request.url;
     const policy: UrlPolicy = { initialUrl, allowedOrigins: options.allowedOrigins };
     if (options.rewriteUrl) policy.rewriteUrl = options.rewriteUrl;
+    const guard = urlGuard(policy);
     const pollHeaders = { accept: 'application/json', ...options.headers };
     let state: TrackState | undefined;
     // The wait or the request in flight: there is never more than one.
@@ -136,7 +137,7 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
     };
 
     const follow = (url: string, interpret: (response: HttpResponse, target: string) => Step<T>, hops = 0): void => {
-      const target = guardUrl(url, policy);
+      const target = guard(url);
       if (typeof target !== 'string') {
         subscriber.error(target);
         return;

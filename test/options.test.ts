@@ -32,6 +32,8 @@ describe('options are validated eagerly with precise TypeErrors', () => {
     ['retry', { maxRetries: 1.5 }, 'options.retry.maxRetries must be an integer from 0 to 100'],
     ['retry', { jitter: 2 }, 'options.retry.jitter must be a number from 0 to 1'],
     ['retry', true, 'options.retry must be false or an object'],
+    ['retry', { MaxRetries: 2 }, 'unknown option "retry.MaxRetries" (did you mean "retry.maxRetries"?)'],
+    ['retry', { backoff: 2 }, 'unknown option "retry.backoff"'],
     ['scheduler', { now: 1 }, 'options.scheduler must be an RxJS scheduler'],
     ['method', 'GET', "options.method must be one of 'PUT', 'PATCH', 'POST', 'DELETE'"],
     ['maxBodyBytes', 0, 'options.maxBodyBytes must be a finite number > 0'],

@@ -10,27 +10,34 @@ export interface UrlPolicy {
 }
 
 /**
- * The URL to fetch for a polling or final URL, after the caller's rewrite, or the `SecurityError`
- * that refuses it: another origin than the initial request's unless allowed (S1); a scheme other
- * than `https:`, except `http:` on loopback when the initial request was `http:` on loopback (S2).
+ * The check of every polling or final URL one tracker follows: the URL to fetch after the caller's
+ * rewrite, or the `SecurityError` that refuses it: another origin than the initial request's unless
+ * allowed (S1); a scheme other than `https:`, except `http:` on loopback when the initial request was
+ * `http:` on loopback (S2). A tracker polls one URL again and again, so the last verdict is kept.
  */
-export function guardUrl(url: string, policy: UrlPolicy): string | SecurityError {
-  let target = url;
-  if (policy.rewriteUrl) {
-    const rewritten: unknown = policy.rewriteUrl(url);
-    if (typeof rewritten !== 'string') return new SecurityError(url, 'rewriteUrl did not return a string');
-    target = rewritten;
-  }
-  const origin = originOf(target);
-  if (origin === undefined) return new SecurityError(target, 'not an absolute http(s) URL');
-  if (!origin.startsWith('https:')) {
-    const localTesting =
-      origin.startsWith('http:') && isLoopback(target) && /^http:/i.test(policy.initialUrl) && isLoopback(policy.initialUrl);
-    if (!localTesting)
+export function urlGuard(policy: UrlPolicy): (url: string) => string | SecurityError {
+  const initialOrigin = originOf(policy.initialUrl);
+  const startedOnLoopback = /^http:/i.test(policy.initialUrl) && isLoopback(policy.initialUrl);
+  let last: { target: string; verdict: string | SecurityError } | undefined;
+  const judge = (target: string): string | SecurityError => {
+    const origin = originOf(target);
+    if (origin === undefined) return new SecurityError(target, 'not an absolute http(s) URL');
+    if (!origin.startsWith('https:') && !(origin.startsWith('http:') && startedOnLoopback && isLoopback(target))) {
       return new SecurityError(target, 'only https: URLs are followed (http: only on loopback, when the operation started there)');
-  }
-  if (origin !== originOf(policy.initialUrl) && !policy.allowedOrigins.has(origin)) {
-    return new SecurityError(target, `its origin ${origin} is neither the initial request's nor in allowedOrigins`);
-  }
-  return target;
+    }
+    if (origin !== initialOrigin && !policy.allowedOrigins.has(origin)) {
+      return new SecurityError(target, `its origin ${origin} is neither the initial request's nor in allowedOrigins`);
+    }
+    return target;
+  };
+  return (url) => {
+    let target = url;
+    if (policy.rewriteUrl) {
+      const rewritten: unknown = policy.rewriteUrl(url);
+      if (typeof rewritten !== 'string') return new SecurityError(url, 'rewriteUrl did not return a string');
+      target = rewritten;
+    }
+    if (last?.target !== target) last = { target, verdict: judge(target) };
+    return last.verdict;
+  };
 }
