@@ -1,12 +1,14 @@
 // npm run bench: the simulator in its own process; for each N, every client in its own process,
 // interleaved (A B C, then B C A, …) and repeated; medians and ratios to the hand-written loop go to
-// bench/RESULTS.md.   BENCH_N=1,100 BENCH_REPEAT=2 npm run bench   for a quick run.
+// bench/RESULTS.md.   BENCH_N=1,100 BENCH_REPEAT=2 npm run bench   for a quick run;
+// BENCH_FROM=<file> writes the report again from the JSON lines an earlier run printed.
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { BUDGETS, measure } from '../scripts/size.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
@@ -14,16 +16,39 @@ const SIZES = (process.env.BENCH_N ?? '1,100,1000,10000').split(',').map(Number)
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const CLIENTS = ['loop', 'core-lro', 'rx-lro', 'rx-lro-node', 'rx-lro-undici'];
 
-const simulator = spawn(process.execPath, [join(root, 'bin', 'rx-lro-simulator.mjs'), '--port', '0'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise((resolve, reject) => {
-  simulator.stdout.on('data', (chunk) => {
-    const match = /listening on (http:\/\/[^\s]+)/.exec(String(chunk));
-    if (match) resolve(match[1]);
+async function runAll() {
+  const simulator = spawn(process.execPath, [join(root, 'bin', 'rx-lro-simulator.mjs'), '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  simulator.on('exit', (code) => reject(new Error(`the simulator exited (${code})`)));
-});
+  const url = await new Promise((resolve, reject) => {
+    simulator.stdout.on('data', (chunk) => {
+      const match = /listening on (http:\/\/[^\s]+)/.exec(String(chunk));
+      if (match) resolve(match[1]);
+    });
+    simulator.on('exit', (code) => reject(new Error(`the simulator exited (${code})`)));
+  });
+  const results = [];
+  try {
+    for (const n of SIZES) {
+      for (let rep = 0; rep < REPEAT; rep++) {
+        const order = CLIENTS.map((_, i) => CLIENTS[(i + rep) % CLIENTS.length]);
+        for (const client of order) {
+          const { stdout } = await run(process.execPath, ['--expose-gc', join(root, 'bench', 'client.mjs'), client, String(n), url], {
+            cwd: root,
+            timeout: 600_000,
+            maxBuffer: 1 << 20,
+          });
+          const result = JSON.parse(stdout.trim().split('\n').at(-1));
+          results.push(result);
+          process.stdout.write(`${JSON.stringify(result)}\n`);
+        }
+      }
+    }
+  } finally {
+    simulator.kill();
+  }
+  return results;
+}
 
 const median = (values) => {
   const sorted = values.filter((v) => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
@@ -32,26 +57,13 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-const results = [];
-try {
-  for (const n of SIZES) {
-    for (let rep = 0; rep < REPEAT; rep++) {
-      const order = CLIENTS.map((_, i) => CLIENTS[(i + rep) % CLIENTS.length]);
-      for (const client of order) {
-        const { stdout } = await run(process.execPath, ['--expose-gc', join(root, 'bench', 'client.mjs'), client, String(n), url], {
-          cwd: root,
-          timeout: 600_000,
-          maxBuffer: 1 << 20,
-        });
-        const result = JSON.parse(stdout.trim().split('\n').at(-1));
-        results.push(result);
-        process.stdout.write(`${JSON.stringify(result)}\n`);
-      }
-    }
-  }
-} finally {
-  simulator.kill();
-}
+const results = process.env.BENCH_FROM
+  ? readFileSync(process.env.BENCH_FROM, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .filter((r) => SIZES.includes(r.n) && CLIENTS.includes(r.client))
+  : await runAll();
 
 const IDEAL_REQUESTS = 1 + 2000 / 200; // the initial request, then one poll per Retry-After over 2 s
 const rows = [];
@@ -95,6 +107,14 @@ const table = [
       `| ${r.n} | ${r.client} | ${fmt(r.cpu)} | ${fmt(r.cpuRatio, 2)} | ${fmt(r.reqs, 2)} | ${kb(r.rss)} | ${kb(r.heap)} | ${fmt(r.p50)} | ${fmt(r.p50Delta)} | ${fmt(r.p99)} | ${r.errors} |`,
   ),
 ];
+const sizes = await measure(root);
+const sizeTable = [
+  '| entry | minified KB | gzipped KB | budget KB |',
+  '| --- | ---: | ---: | ---: |',
+  ...Object.entries(sizes).map(
+    ([name, size]) => `| \`${name}\` | ${kb(size.minified)} | ${(size.gzipped / 1024).toFixed(2)} | ${(BUDGETS[name] / 1024).toFixed(2)} |`,
+  ),
+];
 const report = `# Benchmark results
 
 Written by \`npm run bench\` (\`bench/run.mjs\`) on ${new Date().toISOString().slice(0, 10)}.
@@ -115,6 +135,13 @@ Written by \`npm run bench\` (\`bench/run.mjs\`) on ${new Date().toISOString().s
   the initial request was sent), so it includes the wait to the next poll (up to 200 ms).
 
 ${table.join('\n')}
+
+## Size
+
+Each entry bundled by \`scripts/size.mjs\` (rollup, terser with two compress passes, the peers, cross-fetch
+and the core external), gzipped at level 9; \`npm test\` holds each to its budget.
+
+${sizeTable.join('\n')}
 `;
 writeFileSync(join(root, 'bench', 'RESULTS.md'), report);
 process.stdout.write(`\nwrote bench/RESULTS.md\n`);
