@@ -114,6 +114,7 @@ const sampler = setInterval(() => {
 const cpu0 = process.cpuUsage();
 const latencies = [];
 let errors = 0;
+const errorKinds = {};
 const tag = `${client}-${process.pid}`;
 await Promise.all(
   Array.from({ length: N }, async (_, i) => {
@@ -123,8 +124,10 @@ await Promise.all(
       if (String(status).toLowerCase() !== 'succeeded') errors += 1;
       // The simulator finishes the operation DURATION_MS after it receives the initial request.
       latencies.push(performance.now() - (sentAt + DURATION_MS));
-    } catch {
+    } catch (error) {
       errors += 1;
+      const kind = `${error?.name ?? 'Error'}: ${String(error?.reason ?? error?.message ?? error).slice(0, 120)}`;
+      errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
     }
   }),
 );
@@ -144,6 +147,7 @@ console.log(
     heapPerTracker: (peakHeap - baseline.heapUsed) / N,
     latencyP50: pct(50),
     latencyP99: pct(99),
+    errorKinds,
   }),
 );
 process.exit(0);
