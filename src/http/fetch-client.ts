@@ -71,34 +71,51 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
  */
 export const DEFAULT_BODY_STALL_MS = 2000;
 
-// Reads a Node stream body chunk by chunk; a silence longer than `stallMs` ends the read with an error.
-async function readNodeStream(
-  body: AsyncIterable<Uint8Array | string> & { destroy?: (error?: Error) => void },
-  stallMs: number,
-  add: (chunk: Uint8Array | string) => void,
-): Promise<void> {
-  const iterator = body[Symbol.asyncIterator]();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    for (;;) {
-      const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`the body stopped arriving for ${stallMs} ms (the connection was probably cut)`)),
-          stallMs,
-        );
-      });
-      const step = await Promise.race([iterator.next(), stalled]);
+/** The parts of a Node readable stream (node-fetch's body) the reader uses. */
+interface NodeStreamLike {
+  on(event: string, listener: (arg?: unknown) => void): unknown;
+  removeListener(event: string, listener: (arg?: unknown) => void): unknown;
+  destroy?: (error?: Error) => void;
+}
+
+// Reads a Node stream body chunk by chunk; a silence longer than `stallMs` ends the read with an
+// error. One timer for the whole body, pushed back at each chunk.
+function readNodeStream(body: NodeStreamLike, stallMs: number, add: (chunk: Uint8Array | string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stalled = (): void => finish(new Error(`the body stopped arriving for ${stallMs} ms (the connection was probably cut)`));
+    let timer = setTimeout(stalled, stallMs);
+    const onData = (chunk: unknown): void => {
+      try {
+        add(chunk as Uint8Array | string);
+      } catch (error) {
+        finish(error);
+        return;
+      }
+      if (typeof timer.refresh === 'function') timer.refresh();
+      else {
+        clearTimeout(timer);
+        timer = setTimeout(stalled, stallMs);
+      }
+    };
+    const onEnd = (): void => finish();
+    const finish = (error?: unknown): void => {
       clearTimeout(timer);
-      if (step.done) return;
-      add(step.value);
-    }
-  } catch (error) {
-    clearTimeout(timer);
-    // Releases the socket and the stream; errors of the stream itself are ours to report, not its.
-    if (typeof body.destroy === 'function') body.destroy();
-    void Promise.resolve(iterator.return?.()).catch(() => undefined);
-    throw error;
-  }
+      body.removeListener('data', onData);
+      body.removeListener('end', onEnd);
+      body.removeListener('error', finish);
+      if (error === undefined) {
+        resolve();
+        return;
+      }
+      // Releases the socket and the stream; errors of the stream itself are ours to report, not its.
+      body.on('error', () => undefined);
+      if (typeof body.destroy === 'function') body.destroy();
+      reject(error);
+    };
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', finish);
+  });
 }
 
 function tooLarge(limit: number): ProtocolError {
@@ -149,8 +166,8 @@ async function readCapped(response: FetchResponseLike, limit: number, stallMs: n
       void reader.cancel().catch(() => undefined);
       throw error;
     }
-  } else if (body && typeof body[Symbol.asyncIterator] === 'function') {
-    await readNodeStream(body as AsyncIterable<Uint8Array | string>, stallMs, add);
+  } else if (body && typeof (body as Partial<NodeStreamLike>).on === 'function') {
+    await readNodeStream(body as unknown as NodeStreamLike, stallMs, add);
   } else {
     add(await response.text());
   }
