@@ -129,9 +129,7 @@ async function readCapped(response: FetchResponseLike, limit: number, stallMs: n
   const declared = Number(length);
   if (declared > limit) throw tooLarge(limit);
   const body = response.body as
-    | { getReader?: () => ReadableStreamDefaultReader<Uint8Array>; [Symbol.asyncIterator]?: () => AsyncIterator<Uint8Array | string> }
-    | null
-    | undefined;
+    ({ getReader?: () => ReadableStreamDefaultReader<Uint8Array> } & Partial<NodeStreamLike>) | null | undefined;
   // A WHATWG body (browsers, Node's fetch) reports a cut itself, and with a declared length and no
   // content coding it cannot outgrow that length: the platform reads it whole, at less cost than a
   // loop over its chunks. A cross-origin browser response may hide its Content-Encoding, so it
@@ -166,8 +164,8 @@ async function readCapped(response: FetchResponseLike, limit: number, stallMs: n
       void reader.cancel().catch(() => undefined);
       throw error;
     }
-  } else if (body && typeof (body as Partial<NodeStreamLike>).on === 'function') {
-    await readNodeStream(body as unknown as NodeStreamLike, stallMs, add);
+  } else if (body && typeof body.on === 'function') {
+    await readNodeStream(body as NodeStreamLike, stallMs, add);
   } else {
     add(await response.text());
   }
