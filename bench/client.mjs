@@ -111,6 +111,13 @@ const sampler = setInterval(() => {
   peakHeap = Math.max(peakHeap, m.heapUsed);
 }, 20);
 
+// Mid-run, when most trackers wait between polls: the heap that survives a full GC, per tracker.
+let idleHeap = null;
+const idleSample = setTimeout(() => {
+  globalThis.gc?.();
+  idleHeap = process.memoryUsage().heapUsed;
+}, DURATION_MS / 2);
+
 const cpu0 = process.cpuUsage();
 const latencies = [];
 let errors = 0;
@@ -132,6 +139,7 @@ await Promise.all(
   }),
 );
 const cpu = process.cpuUsage(cpu0);
+clearTimeout(idleSample);
 clearInterval(sampler);
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? null;
@@ -145,6 +153,7 @@ console.log(
     cpuUsPerRequest: (cpu.user + cpu.system) / requests,
     rssPerTracker: (peakRss - baseline.rss) / N,
     heapPerTracker: (peakHeap - baseline.heapUsed) / N,
+    idleHeapPerTracker: idleHeap === null ? null : (idleHeap - baseline.heapUsed) / N,
     latencyP50: pct(50),
     latencyP99: pct(99),
     errorKinds,

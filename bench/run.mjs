@@ -78,6 +78,7 @@ for (const n of SIZES) {
           cpu: pick('cpuUsPerRequest'),
           rss: pick('rssPerTracker'),
           heap: pick('heapPerTracker'),
+          idle: pick('idleHeapPerTracker'),
           reqs: pick('requestsPerOp'),
           p50: pick('latencyP50'),
           p99: pick('latencyP99'),
@@ -100,11 +101,11 @@ const fmt = (v, digits = 0) => (v === null || v === undefined || !Number.isFinit
 const kb = (bytes) => (bytes === null ? '–' : (bytes / 1024).toFixed(1));
 const pkg = (name) => JSON.parse(readFileSync(join(root, 'node_modules', ...name.split('/'), 'package.json'), 'utf8')).version;
 const table = [
-  `| N | client | CPU µs/request | × loop | requests/op (ideal ${IDEAL_REQUESTS}) | peak RSS KB/tracker | peak heap KB/tracker | latency p50 ms | p50 − loop | p99 ms | errors |`,
-  '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  `| N | client | CPU µs/request | × loop | requests/op (ideal ${IDEAL_REQUESTS}) | peak RSS KB/tracker | peak heap KB/tracker | idle heap KB/tracker | latency p50 ms | p50 − loop | p99 ms | errors |`,
+  '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map(
     (r) =>
-      `| ${r.n} | ${r.client} | ${fmt(r.cpu)} | ${fmt(r.cpuRatio, 2)} | ${fmt(r.reqs, 2)} | ${kb(r.rss)} | ${kb(r.heap)} | ${fmt(r.p50)} | ${fmt(r.p50Delta)} | ${fmt(r.p99)} | ${r.errors} |`,
+      `| ${r.n} | ${r.client} | ${fmt(r.cpu)} | ${fmt(r.cpuRatio, 2)} | ${fmt(r.reqs, 2)} | ${kb(r.rss)} | ${kb(r.heap)} | ${kb(r.idle)} | ${fmt(r.p50)} | ${fmt(r.p50Delta)} | ${fmt(r.p99)} | ${r.errors} |`,
   ),
 ];
 const sizes = await measure(root);
@@ -130,7 +131,10 @@ Written by \`npm run bench\` (\`bench/run.mjs\`) on ${new Date().toISOString().s
   \`trackOperation\` over \`undiciHttpClient(request)\` of \`rx-lro/node\` (undici's pooled \`request\`).
 - Runs: ${REPEAT} per client and N, interleaved (the order rotates each round); medians shown.
 - CPU is the client process's user + system time over the run, divided by the requests it sent.
-  Memory is the peak above the warmed-up baseline, divided by N (garbage not yet collected included).
+  Memory is the peak above the warmed-up baseline, divided by N (garbage not yet collected included);
+  idle heap is what survives a full GC 1 s into the run, when most trackers wait between polls, above
+  the baseline and divided by N: the transport's share included, so a client's own share is its
+  figure minus the loop's.
   Latency is when the client saw the end minus when the simulator finished the operation (2 s after
   the initial request was sent), so it includes the wait to the next poll (up to 200 ms).
 
