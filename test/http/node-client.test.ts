@@ -1,58 +1,20 @@
 // rx-lro/node: the Node transport over node:http with kept-alive connections, against a real server.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkError, ProtocolError, trackOperation } from '../../src/index';
 import { nodeHttpClient } from '../../src/node/index';
 import { startSimulator } from '../../src/testing/index';
+import { startTransportServer, type TransportServer } from './transport-server';
 
-let server: Server;
+let server: TransportServer;
 let base: string;
-const sockets = new Set<unknown>();
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const path = req.url ?? '/';
-    if (path === '/json') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Azure-AsyncOperation': 'https://x/op', 'Set-Cookie': ['a=1', 'b=2'] });
-      res.end(JSON.stringify({ status: 'Running', n: 1 }));
-    } else if (path === '/html') {
-      res.writeHead(502, { 'Content-Type': 'text/html' });
-      res.end('<html>Bad gateway</html>');
-    } else if (path === '/big') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      for (let i = 0; i < 10; i++) res.write(`${i === 0 ? '{"pad":"' : ''}${'y'.repeat(1000)}`);
-      res.end('"}');
-    } else if (path === '/cut') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
-      res.write('{"status":"Running","pad":"', () => res.destroy());
-    } else if (path === '/redirect') {
-      res.writeHead(307, { Location: '/json' });
-      res.end();
-    } else if (path === '/slow') {
-      setTimeout(() => res.end('{}'), 5_000).unref();
-    } else if (path === '/echo') {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization }));
-      });
-    } else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  server.on('connection', (socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startTransportServer();
+  base = server.base;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 describe('nodeHttpClient (rx-lro/node)', () => {
   const http = nodeHttpClient();
@@ -87,22 +49,30 @@ describe('nodeHttpClient (rx-lro/node)', () => {
     const response = await firstValueFrom(
       http({ method: 'PUT', url: `${base}/echo`, headers: { authorization: 'Bearer t' }, body: '{"a":"é"}' }),
     );
-    expect(response.body).toEqual({ method: 'PUT', body: '{"a":"é"}', auth: 'Bearer t' });
+    expect(response.body).toEqual({ method: 'PUT', body: '{"a":"é"}', auth: 'Bearer t', length: '10' });
   });
 
   it('F3 unsubscribing destroys the request in flight; refused connections are NetworkErrors', async () => {
-    const subscription = http({ method: 'GET', url: `${base}/slow`, headers: {} }).subscribe();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const arrived = server.arrival('/hang');
+    const seen: unknown[] = [];
+    const subscription = http({ method: 'GET', url: `${base}/hang`, headers: {} }).subscribe({
+      next: (v) => seen.push(v),
+      error: (e: unknown) => seen.push(e),
+    });
+    await arrived;
     subscription.unsubscribe();
+    // The server sees the connection go; the subscriber hears nothing more.
+    await server.closedEarly.get('/hang');
+    expect(seen).toEqual([]);
     const refused = await firstValueFrom(http({ method: 'GET', url: 'http://127.0.0.1:1/x', headers: {} })).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(NetworkError);
   });
 
   it('keeps connections alive: ten sequential requests reuse one socket', async () => {
-    const before = sockets.size;
+    const before = server.sockets.size;
     const client = nodeHttpClient();
     for (let i = 0; i < 10; i++) await firstValueFrom(client({ method: 'GET', url: `${base}/json`, headers: {} }));
-    expect(sockets.size - before).toBe(1);
+    expect(server.sockets.size - before).toBe(1);
   });
 
   it('tracks an operation on the simulator end to end', async () => {

@@ -1,88 +1,22 @@
 // rx-lro/node: the transport over undici's `request`, against real servers on 127.0.0.1; the same
 // cases as nodeHttpClient's, and the same responses.
-import { createServer, type ServerResponse, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkError, ProtocolError, trackOperation, type HttpRequest } from '../../src/index';
 import { nodeHttpClient, undiciHttpClient, type UndiciRequestLike } from '../../src/node/index';
 import { startSimulator } from '../../src/testing/index';
+import { startTransportServer, type TransportServer } from './transport-server';
 
-let server: Server;
+let server: TransportServer;
 let base: string;
-const sockets = new Set<unknown>();
-// Responses the server gave up on because the client went away, by path: resolved when that happens.
-const closedEarly = new Map<string, Promise<void>>();
-const arrived = new Map<string, () => void>();
-
-function watchClose(path: string, res: ServerResponse): void {
-  closedEarly.set(path, new Promise((resolve) => res.on('close', () => !res.writableFinished && resolve())));
-  arrived.get(path)?.();
-}
-
-/** Resolves once the server has received a request for `path`. */
-function arrival(path: string): Promise<void> {
-  return new Promise((resolve) => arrived.set(path, resolve));
-}
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const path = req.url ?? '/';
-    if (path === '/json') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Azure-AsyncOperation': 'https://x/op', 'Set-Cookie': ['a=1', 'b=2'] });
-      res.end(JSON.stringify({ status: 'Running', n: 1 }));
-    } else if (path === '/html') {
-      res.writeHead(502, { 'Content-Type': 'text/html' });
-      res.end('<html>Bad gateway</html>');
-    } else if (path === '/big') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      for (let i = 0; i < 10; i++) res.write(`${i === 0 ? '{"pad":"' : ''}${'y'.repeat(1000)}`);
-      res.end('"}');
-    } else if (path === '/declared-big') {
-      watchClose(path, res);
-      // Declares more than the cap, sends a little, then waits: only a client that drops it ends it.
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '5000' });
-      res.write('{"pad":"');
-    } else if (path === '/endless') {
-      watchClose(path, res);
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.write('{"pad":"');
-      const timer = setInterval(() => res.write('z'.repeat(500)), 5);
-      res.on('close', () => clearInterval(timer));
-    } else if (path === '/cut') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
-      res.write('{"status":"Running","pad":"', () => res.destroy());
-    } else if (path === '/redirect') {
-      res.writeHead(307, { Location: '/json' });
-      res.end();
-    } else if (path === '/hang') {
-      watchClose(path, res);
-    } else if (path === '/hang-in-body') {
-      watchClose(path, res);
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.write('{"status":');
-    } else if (path === '/echo') {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization, length: req.headers['content-length'] }));
-      });
-    } else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  server.on('connection', (socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startTransportServer();
+  base = server.base;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 const failure = (promise: Promise<unknown>): Promise<unknown> =>
   promise.then(
@@ -141,7 +75,7 @@ describe('undiciHttpClient (rx-lro/node)', () => {
       expect(error, path).toBeInstanceOf(ProtocolError);
       expect(error, path).toMatchObject({ rule: 'F2' });
       // The server sees its response abandoned (an endless body would otherwise never end).
-      await closedEarly.get(path);
+      await server.closedEarly.get(path);
     }
     expect(bodies.map((b) => b.destroyed)).toEqual([true, true]);
   });
@@ -189,7 +123,7 @@ describe('undiciHttpClient (rx-lro/node)', () => {
         });
       const client = undiciHttpClient(spy);
       for (const path of ['/hang', '/hang-in-body']) {
-        const seen = path === '/hang' ? arrival(path) : new Promise<void>((resolve) => (headersIn = resolve));
+        const seen = path === '/hang' ? server.arrival(path) : new Promise<void>((resolve) => (headersIn = resolve));
         const events: string[] = [];
         const subscription = client({ method: 'GET', url: `${base}${path}`, headers: {} }).subscribe({
           next: () => events.push('next'),
@@ -199,7 +133,7 @@ describe('undiciHttpClient (rx-lro/node)', () => {
         await seen;
         subscription.unsubscribe();
         // The server sees the client go away: the request was aborted, not left to hang.
-        await closedEarly.get(path);
+        await server.closedEarly.get(path);
         await new Promise((resolve) => setImmediate(resolve));
         expect(events, path).toEqual([]);
       }
@@ -232,14 +166,14 @@ describe('undiciHttpClient (rx-lro/node)', () => {
   it('keeps connections alive: ten sequential requests, each after a timer as polls are, reuse one socket of its dispatcher', async () => {
     const dispatcher = new Agent();
     try {
-      const before = sockets.size;
+      const before = server.sockets.size;
       const client = undiciHttpClient(request, { dispatcher });
       // undici frees a connection a tick after its body ends: a request sent in the same tick opens another.
       for (let i = 0; i < 10; i++) {
         await firstValueFrom(client({ method: 'GET', url: `${base}/json`, headers: {} }));
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      expect(sockets.size - before).toBe(1);
+      expect(server.sockets.size - before).toBe(1);
     } finally {
       await dispatcher.close();
     }
