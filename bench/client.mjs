@@ -70,31 +70,30 @@ async function rxLro(url) {
   return last.status;
 }
 
-// rx-lro over its Node transport (node:http with kept-alive pools) instead of fetch.
-const nodeHttp = nodeHttpClient();
-const countedNode = (request) => {
-  requests += 1;
-  return nodeHttp(request);
-};
-async function rxLroNode(url) {
-  const last = await lastValueFrom(trackOperation({ method: 'POST', url }, { http: countedNode, delay: INTERVAL_MS }));
-  return last.status;
+// rx-lro over another transport (an HttpClient), every request counted.
+function rxLroOver(http) {
+  const countedHttp = (request) => {
+    requests += 1;
+    return http(request);
+  };
+  return async (url) => {
+    const last = await lastValueFrom(trackOperation({ method: 'POST', url }, { http: countedHttp, delay: INTERVAL_MS }));
+    return last.status;
+  };
 }
 
-// rx-lro over undici's pooled `request` (its global dispatcher). undici is loaded for this client
-// only: once loaded, its global dispatcher would also carry the global fetch of the other clients.
-const undiciHttp = client === 'rx-lro-undici' ? undiciHttpClient((await import('undici')).request) : undefined;
-const countedUndici = (request) => {
-  requests += 1;
-  return undiciHttp(request);
+const clients = {
+  loop: () => handWritten,
+  'core-lro': () => coreLro,
+  'rx-lro': () => rxLro,
+  // node:http with kept-alive pools instead of fetch.
+  'rx-lro-node': () => rxLroOver(nodeHttpClient()),
+  // undici's pooled `request` (its global dispatcher). undici is loaded for this client only: once
+  // loaded, its global dispatcher would also carry the global fetch of the other clients.
+  'rx-lro-undici': async () => rxLroOver(undiciHttpClient((await import('undici')).request)),
 };
-async function rxLroUndici(url) {
-  const last = await lastValueFrom(trackOperation({ method: 'POST', url }, { http: countedUndici, delay: INTERVAL_MS }));
-  return last.status;
-}
-
-const run = { loop: handWritten, 'core-lro': coreLro, 'rx-lro': rxLro, 'rx-lro-node': rxLroNode, 'rx-lro-undici': rxLroUndici }[client];
-if (!run) throw new Error(`unknown client ${client}`);
+if (!Object.hasOwn(clients, client)) throw new Error(`unknown client ${client}`);
+const run = await clients[client]();
 
 // Warm-up (not measured): load and compile every path once.
 await Promise.all(Array.from({ length: 5 }, (_, i) => run(opUrl(i, `warm-${client}`))));

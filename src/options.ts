@@ -183,6 +183,8 @@ function checkFields(input: Record<string, unknown>, rules: Record<string, Rule>
   return checked;
 }
 
+const DEFAULT_RETRY: Required<RetryOptions> = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 30_000, jitter: 0.2 };
+
 const RETRY_RULES: Record<keyof RetryOptions, Rule> = {
   maxRetries: (value, name) =>
     Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100
@@ -232,7 +234,7 @@ const RULES: Record<keyof PollOptions, Rule> = {
   retry: (value, name) => {
     if (value === false) return { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0, jitter: 0 };
     if (!isObject(value)) return invalid(name, 'false or an object', value);
-    return { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 30_000, jitter: 0.2, ...checkFields(value, RETRY_RULES, `${name}.`) };
+    return { ...DEFAULT_RETRY, ...checkFields(value, RETRY_RULES, `${name}.`) };
   },
   terminalStates: (value, name) => {
     if (!isObject(value) || Array.isArray(value)) {
@@ -285,7 +287,7 @@ export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOp
     http: o.http ?? fetchHttpClient(o.fetch, maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     headers: o.headers ?? {},
     allowedOrigins: o.allowedOrigins ?? new Set(),
-    retry: o.retry ?? (RULES.retry({}, 'retry') as Required<RetryOptions>),
+    retry: o.retry ?? DEFAULT_RETRY,
     scheduler: o.scheduler ?? asyncScheduler,
     random: o.random ?? Math.random,
   };

@@ -4,6 +4,7 @@ import { NetworkError, ProtocolError } from '../errors';
 import { readBodyText } from '../protocol/json';
 import { normalizeHeaders } from '../protocol/headers';
 import type { HttpClient, HttpResponse } from './http-client';
+import { describeFailure } from './failure';
 
 /**
  * The parts of `fetch` rx-lro uses; the global `fetch`, cross-fetch, undici's and node-fetch's all fit.
@@ -178,15 +179,6 @@ function positive(name: string, value: number | undefined, fallback: number): nu
     throw new TypeError(`rx-lro: fetchHttpClient option ${name} must be a positive finite number, got ${String(value)}`);
   }
   return value;
-}
-
-function describeFailure(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    const detail = cause instanceof Error ? `: ${cause.message}` : '';
-    return `${error.message}${detail}`;
-  }
-  return String(error);
 }
 
 /**

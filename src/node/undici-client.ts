@@ -4,6 +4,7 @@ import { Observable } from 'rxjs';
 import { NetworkError, ProtocolError, type HttpClient, type HttpResponse } from 'rx-lro';
 import { readBodyText } from '../protocol/json';
 import { DEFAULT_MAX_BODY_BYTES, headersOf, httpUrl, positive, tooLarge } from './shared';
+import { describeFailure } from '../http/failure';
 
 /**
  * The parts of undici's `request` function rx-lro uses: undici 6's and 7's fit as they are.
@@ -51,14 +52,6 @@ export interface UndiciHttpClientOptions<Dispatcher = never> {
    * pool and timeouts included. Default: undici's global dispatcher.
    */
   dispatcher?: Dispatcher;
-}
-
-function describeFailure(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
-  }
-  return String(error);
 }
 
 const ignore = (): void => undefined;

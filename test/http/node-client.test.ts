@@ -1,24 +1,17 @@
 // rx-lro/node: the Node transport over node:http with kept-alive connections, against a real server.
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NetworkError, ProtocolError, trackOperation } from '../../src/index';
 import { nodeHttpClient } from '../../src/node/index';
 import { startSimulator } from '../../src/testing/index';
-import { startTransportServer, type TransportServer } from './transport-server';
+import { useTransportServer } from './transport-server';
 
-let server: TransportServer;
-let base: string;
-
-beforeAll(async () => {
-  server = await startTransportServer();
-  base = server.base;
-});
-
-afterAll(() => server.close());
+const transport = useTransportServer();
 
 describe('nodeHttpClient (rx-lro/node)', () => {
   const http = nodeHttpClient();
-  const get = (path: string) => firstValueFrom(http({ method: 'GET', url: `${base}${path}`, headers: { accept: 'application/json' } }));
+  const get = (path: string) =>
+    firstValueFrom(http({ method: 'GET', url: `${transport().base}${path}`, headers: { accept: 'application/json' } }));
 
   it('parses a JSON body, lower-case headers, repeated headers joined', async () => {
     const response = await get('/json');
@@ -30,7 +23,7 @@ describe('nodeHttpClient (rx-lro/node)', () => {
   it('F2 keeps a non-JSON body as an excerpt; a body over the cap is a ProtocolError', async () => {
     expect(await get('/html')).toMatchObject({ status: 502, rawBody: '<html>Bad gateway</html>' });
     const capped = nodeHttpClient({ maxBodyBytes: 2000 });
-    const error = await firstValueFrom(capped({ method: 'GET', url: `${base}/big`, headers: {} })).catch((e: unknown) => e);
+    const error = await firstValueFrom(capped({ method: 'GET', url: `${transport().base}/big`, headers: {} })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProtocolError);
   });
 
@@ -47,32 +40,32 @@ describe('nodeHttpClient (rx-lro/node)', () => {
 
   it('sends the method, body and headers it is given', async () => {
     const response = await firstValueFrom(
-      http({ method: 'PUT', url: `${base}/echo`, headers: { authorization: 'Bearer t' }, body: '{"a":"é"}' }),
+      http({ method: 'PUT', url: `${transport().base}/echo`, headers: { authorization: 'Bearer t' }, body: '{"a":"é"}' }),
     );
     expect(response.body).toEqual({ method: 'PUT', body: '{"a":"é"}', auth: 'Bearer t', length: '10' });
   });
 
   it('F3 unsubscribing destroys the request in flight; refused connections are NetworkErrors', async () => {
-    const arrived = server.arrival('/hang');
+    const arrived = transport().arrival('/hang');
     const seen: unknown[] = [];
-    const subscription = http({ method: 'GET', url: `${base}/hang`, headers: {} }).subscribe({
+    const subscription = http({ method: 'GET', url: `${transport().base}/hang`, headers: {} }).subscribe({
       next: (v) => seen.push(v),
       error: (e: unknown) => seen.push(e),
     });
     await arrived;
     subscription.unsubscribe();
     // The server sees the connection go; the subscriber hears nothing more.
-    await server.closedEarly.get('/hang');
+    await transport().closedEarly.get('/hang');
     expect(seen).toEqual([]);
     const refused = await firstValueFrom(http({ method: 'GET', url: 'http://127.0.0.1:1/x', headers: {} })).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(NetworkError);
   });
 
   it('keeps connections alive: ten sequential requests reuse one socket', async () => {
-    const before = server.sockets.size;
+    const before = transport().sockets.size;
     const client = nodeHttpClient();
-    for (let i = 0; i < 10; i++) await firstValueFrom(client({ method: 'GET', url: `${base}/json`, headers: {} }));
-    expect(server.sockets.size - before).toBe(1);
+    for (let i = 0; i < 10; i++) await firstValueFrom(client({ method: 'GET', url: `${transport().base}/json`, headers: {} }));
+    expect(transport().sockets.size - before).toBe(1);
   });
 
   it('tracks an operation on the simulator end to end', async () => {

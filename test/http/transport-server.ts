@@ -2,6 +2,7 @@
 // requests that hang, and a record of the sockets it accepted and the responses a client dropped.
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface TransportServer {
   base: string;
@@ -80,5 +81,18 @@ export async function startTransportServer(): Promise<TransportServer> {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
+  };
+}
+
+/** One server for a test file, started before its tests and closed after; the getter gives it. */
+export function useTransportServer(): () => TransportServer {
+  let server: TransportServer | undefined;
+  beforeAll(async () => {
+    server = await startTransportServer();
+  });
+  afterAll(() => server?.close());
+  return () => {
+    if (!server) throw new Error('transport server not started');
+    return server;
   };
 }

@@ -2,21 +2,13 @@
 // cases as nodeHttpClient's, and the same responses.
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NetworkError, ProtocolError, trackOperation, type HttpRequest } from '../../src/index';
 import { nodeHttpClient, undiciHttpClient, type UndiciRequestLike } from '../../src/node/index';
 import { startSimulator } from '../../src/testing/index';
-import { startTransportServer, type TransportServer } from './transport-server';
+import { useTransportServer } from './transport-server';
 
-let server: TransportServer;
-let base: string;
-
-beforeAll(async () => {
-  server = await startTransportServer();
-  base = server.base;
-});
-
-afterAll(() => server.close());
+const transport = useTransportServer();
 
 const failure = (promise: Promise<unknown>): Promise<unknown> =>
   promise.then(
@@ -27,7 +19,7 @@ const failure = (promise: Promise<unknown>): Promise<unknown> =>
 describe('undiciHttpClient (rx-lro/node)', () => {
   const http = undiciHttpClient(request);
   const get = (path: string, client = http) =>
-    firstValueFrom(client({ method: 'GET', url: `${base}${path}`, headers: { accept: 'application/json' } }));
+    firstValueFrom(client({ method: 'GET', url: `${transport().base}${path}`, headers: { accept: 'application/json' } }));
 
   it('parses a JSON body, lower-case headers, repeated headers joined', async () => {
     const response = await get('/json');
@@ -43,11 +35,11 @@ describe('undiciHttpClient (rx-lro/node)', () => {
     const send = (client: typeof http, r: HttpRequest) =>
       firstValueFrom(client(r)).then(({ headers: { date: _date, ...headers }, ...rest }) => ({ ...rest, headers }));
     const requests: HttpRequest[] = [
-      { method: 'GET', url: `${base}/json`, headers: {} },
-      { method: 'GET', url: `${base}/html`, headers: {} },
-      { method: 'GET', url: `${base}/redirect`, headers: {} },
-      { method: 'GET', url: `${base}/nothing`, headers: {} },
-      { method: 'POST', url: `${base}/echo`, headers: { authorization: 'Bearer t' }, body: '{"a":"é"}' },
+      { method: 'GET', url: `${transport().base}/json`, headers: {} },
+      { method: 'GET', url: `${transport().base}/html`, headers: {} },
+      { method: 'GET', url: `${transport().base}/redirect`, headers: {} },
+      { method: 'GET', url: `${transport().base}/nothing`, headers: {} },
+      { method: 'POST', url: `${transport().base}/echo`, headers: { authorization: 'Bearer t' }, body: '{"a":"é"}' },
     ];
     for (const r of requests) expect(await send(http, r)).toEqual(await send(node, r));
   });
@@ -75,7 +67,7 @@ describe('undiciHttpClient (rx-lro/node)', () => {
       expect(error, path).toBeInstanceOf(ProtocolError);
       expect(error, path).toMatchObject({ rule: 'F2' });
       // The server sees its response abandoned (an endless body would otherwise never end).
-      await server.closedEarly.get(path);
+      await transport().closedEarly.get(path);
     }
     expect(bodies.map((b) => b.destroyed)).toEqual([true, true]);
   });
@@ -83,7 +75,7 @@ describe('undiciHttpClient (rx-lro/node)', () => {
   it('F2 a body cut short is a NetworkError', async () => {
     const error = await failure(get('/cut'));
     expect(error).toBeInstanceOf(NetworkError);
-    expect(error).toMatchObject({ code: 'network', method: 'GET', url: `${base}/cut` });
+    expect(error).toMatchObject({ code: 'network', method: 'GET', url: `${transport().base}/cut` });
   });
 
   it('S1 a redirect comes back as it is, for rx-lro to follow through its origin rules', async () => {
@@ -104,7 +96,7 @@ describe('undiciHttpClient (rx-lro/node)', () => {
 
   it('sends the method, body and headers it is given', async () => {
     const response = await firstValueFrom(
-      http({ method: 'PUT', url: `${base}/echo`, headers: { authorization: 'Bearer t' }, body: '{"a":"é"}' }),
+      http({ method: 'PUT', url: `${transport().base}/echo`, headers: { authorization: 'Bearer t' }, body: '{"a":"é"}' }),
     );
     expect(response.body).toEqual({ method: 'PUT', body: '{"a":"é"}', auth: 'Bearer t', length: '10' });
   });
@@ -123,9 +115,9 @@ describe('undiciHttpClient (rx-lro/node)', () => {
         });
       const client = undiciHttpClient(spy);
       for (const path of ['/hang', '/hang-in-body']) {
-        const seen = path === '/hang' ? server.arrival(path) : new Promise<void>((resolve) => (headersIn = resolve));
+        const seen = path === '/hang' ? transport().arrival(path) : new Promise<void>((resolve) => (headersIn = resolve));
         const events: string[] = [];
-        const subscription = client({ method: 'GET', url: `${base}${path}`, headers: {} }).subscribe({
+        const subscription = client({ method: 'GET', url: `${transport().base}${path}`, headers: {} }).subscribe({
           next: () => events.push('next'),
           error: () => events.push('error'),
           complete: () => events.push('complete'),
@@ -133,7 +125,7 @@ describe('undiciHttpClient (rx-lro/node)', () => {
         await seen;
         subscription.unsubscribe();
         // The server sees the client go away: the request was aborted, not left to hang.
-        await server.closedEarly.get(path);
+        await transport().closedEarly.get(path);
         await new Promise((resolve) => setImmediate(resolve));
         expect(events, path).toEqual([]);
       }
@@ -156,7 +148,7 @@ describe('undiciHttpClient (rx-lro/node)', () => {
       calls += 1;
       return request(url, init);
     };
-    const response$ = undiciHttpClient(counting)({ method: 'GET', url: `${base}/json`, headers: {} });
+    const response$ = undiciHttpClient(counting)({ method: 'GET', url: `${transport().base}/json`, headers: {} });
     expect(calls).toBe(0);
     await firstValueFrom(response$);
     await firstValueFrom(response$);
@@ -166,14 +158,14 @@ describe('undiciHttpClient (rx-lro/node)', () => {
   it('keeps connections alive: ten sequential requests, each after a timer as polls are, reuse one socket of its dispatcher', async () => {
     const dispatcher = new Agent();
     try {
-      const before = server.sockets.size;
+      const before = transport().sockets.size;
       const client = undiciHttpClient(request, { dispatcher });
       // undici frees a connection a tick after its body ends: a request sent in the same tick opens another.
       for (let i = 0; i < 10; i++) {
-        await firstValueFrom(client({ method: 'GET', url: `${base}/json`, headers: {} }));
+        await firstValueFrom(client({ method: 'GET', url: `${transport().base}/json`, headers: {} }));
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      expect(server.sockets.size - before).toBe(1);
+      expect(transport().sockets.size - before).toBe(1);
     } finally {
       await dispatcher.close();
     }
