@@ -202,9 +202,10 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
       follow(state.token.pollUrl!, (response) => pollResponse(state!, response, settings, scheduler.now()));
     } else {
       const { method, url } = begin.request;
-      // A POST may already have been applied when the connection broke, so only PUT and DELETE are
-      // re-sent after a network error; a transient status code is retried for every method (F1).
-      exchange(begin.request, false, method === 'PUT' || method === 'DELETE', (response) =>
+      // A POST or PATCH may already have been applied when the connection broke, so only the idempotent
+      // PUT, DELETE and GET are re-sent after a network error; a transient status code is retried for
+      // every method (F1).
+      exchange(begin.request, false, method === 'PUT' || method === 'DELETE' || method === 'GET', (response) =>
         startOperation({ method, url }, response, settings, scheduler.now()),
       );
     }

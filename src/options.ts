@@ -249,7 +249,7 @@ const RULES: Record<keyof PollOptions, Rule> = {
     return value;
   },
   deleteNotFound: oneOf('succeeded', 'error'),
-  method: oneOf('PUT', 'PATCH', 'POST', 'DELETE'),
+  method: oneOf('PUT', 'PATCH', 'POST', 'DELETE', 'GET'),
   scheduler: withMethods('an RxJS scheduler', 'schedule', 'now'),
   maxBodyBytes: (value, name) =>
     typeof value === 'number' && value > 0 && value <= Number.MAX_VALUE ? value : invalid(name, 'a finite number > 0 (bytes)', value),

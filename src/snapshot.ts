@@ -8,13 +8,13 @@
 export type OperationState = 'running' | 'succeeded' | 'failed' | 'canceled';
 
 /**
- * The HTTP methods that start a long-running operation.
+ * The HTTP methods that start a long-running operation (some data-plane APIs answer a `GET` with `202`).
  * @example
  * ```ts
  * const method: LroMethod = 'DELETE';
  * ```
  */
-export type LroMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+export type LroMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE' | 'GET';
 
 /**
  * Where the final result is read from, as `x-ms-long-running-operation-options` names it (PROTOCOL X5).
@@ -39,8 +39,12 @@ export interface OperationError {
   target?: string;
   details?: OperationError[];
   additionalInfo?: unknown[];
+  /** The service's deeper cause, nested as it sent it (`{ code?, innererror?, … }`). */
+  innererror?: Record<string, unknown>;
   /** The response body, kept when the service's `error` was missing or malformed. */
   raw?: unknown;
+  /** Any other field the service put in its error, kept as it was. */
+  [field: string]: unknown;
 }
 
 /**

@@ -14,14 +14,14 @@ export interface WatchIo {
 }
 
 export const WATCH_USAGE = `Usage: rx-lro watch <polling-url> [options]
-       rx-lro watch --method <PUT|PATCH|POST|DELETE> --url <url> [--body <json>|@<file>] [options]
+       rx-lro watch --method <PUT|PATCH|POST|DELETE|GET> --url <url> [--body <json>|@<file>] [options]
 
 Tracks an Azure long-running operation until it ends: give the URL of its Azure-AsyncOperation or
 Operation-Location header (or, with --location, its Location header), or start one with --method/--url.
 
 Options:
   --location             the polling URL is a Location URL (202 until done, then the result)
-  --method, --url        start the operation (PUT, PATCH, POST, DELETE) and track it
+  --method, --url        start the operation (PUT, PATCH, POST, DELETE, GET) and track it
   --body <json|@file>    the request body, as JSON text or @path/to/file.json
   --token <token>        bearer token (else --az, else the AZURE_TOKEN environment variable)
   --az                   get a token from the Azure CLI: az account get-access-token
@@ -83,8 +83,8 @@ function parseArgs(argv: readonly string[]): WatchArgs {
         break;
       case '--method': {
         const method = value(i++, arg).toUpperCase();
-        if (!['PUT', 'PATCH', 'POST', 'DELETE'].includes(method))
-          throw new UsageError(`--method must be PUT, PATCH, POST or DELETE, got ${JSON.stringify(method)}`);
+        if (!['PUT', 'PATCH', 'POST', 'DELETE', 'GET'].includes(method))
+          throw new UsageError(`--method must be PUT, PATCH, POST, DELETE or GET, got ${JSON.stringify(method)}`);
         args.method = method as LroMethod;
         break;
       }

@@ -47,7 +47,7 @@ export interface FetchResponseStart {
  */
 export type StartInput = OperationStart | AjaxResponse<unknown> | FetchResponseStart;
 
-const METHODS: readonly string[] = ['PUT', 'PATCH', 'POST', 'DELETE'];
+const METHODS: readonly string[] = ['PUT', 'PATCH', 'POST', 'DELETE', 'GET'];
 
 function startError(message: string): TypeError {
   return new TypeError(`rx-lro: invalid operation start: ${message}`);
@@ -56,7 +56,7 @@ function startError(message: string): TypeError {
 export function checkMethod(method: unknown, where: string): LroMethod {
   const upper = typeof method === 'string' ? method.toUpperCase() : undefined;
   if (upper === undefined || !METHODS.includes(upper)) {
-    throw startError(`${where} must be one of PUT, PATCH, POST, DELETE, got ${JSON.stringify(method)}`);
+    throw startError(`${where} must be one of PUT, PATCH, POST, DELETE, GET, got ${JSON.stringify(method)}`);
   }
   return upper as LroMethod;
 }

@@ -40,6 +40,8 @@ export function trackOperation<T = unknown>(request: OperationRequest, options?:
   const headers: Record<string, string> = { accept: 'application/json', ...resolved.headers };
   let body: string | undefined;
   if (request.body !== undefined) {
+    // fetch refuses a GET with a body; say so here, where the caller can see which request it was.
+    if (method === 'GET') throw new TypeError('rx-lro: a GET request has no body: remove request.body');
     body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
     headers['content-type'] = 'application/json';
   }

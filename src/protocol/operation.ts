@@ -1,11 +1,12 @@
 import { HttpError, ProtocolError, type LroError } from '../errors';
 import type { FinalStateVia, LroMethod, OperationError, OperationInfo, OperationSnapshot, OperationState, ResumeToken } from '../snapshot';
 import { decodeResult, type ResultDecoder } from './decode';
+import { finalPlan, type FinalPlan } from './final-state';
 import { nextDelayMs, type DelaySettings } from './delay';
 import type { HttpResponse } from './http-response';
 import { asRecord, bodyExcerpt, bodyForError } from './json';
 import { classifyStatus, provisioningState, readOperationError, readProgress, type StatusTable } from './status';
-import { apiVersionOf, resolveUrl, withApiVersion } from './url';
+import { apiVersionOf, isUnderPath, resolveUrl, withApiVersion, withoutQuery } from './url';
 
 /** The protocol's share of the options: what the rules need to decide a step. */
 export interface ProtocolSettings<T> extends DelaySettings {
@@ -216,10 +217,12 @@ export function startOperation<T>(
   return succeeded(base, response, body, settings);
 }
 
-// R14: a DELETE whose poll answers 404 has nothing left to delete: succeeded, or an HttpError on request.
-function deleteGone<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>): Step<T> | undefined {
-  if (response.status !== 404 || state.token.method !== 'DELETE') return undefined;
-  if (settings.deleteNotFound === 'error') return httpError(state, response, state.token.pollUrl ?? state.token.url);
+// R14: a 404 proves a DELETE done only when it comes from the deleted resource's own URL or a URL under
+// its path (a resource-scoped operationResults URL gone with the resource); then it is succeeded, or an
+// HttpError on request. A 404 from anywhere else (a wrong header such as `/foo`) proves nothing.
+function deleteGone<T>(state: TrackState, response: HttpResponse, answered: string, settings: ProtocolSettings<T>): Step<T> | undefined {
+  if (response.status !== 404 || state.token.method !== 'DELETE' || !isUnderPath(answered, state.token.url)) return undefined;
+  if (settings.deleteNotFound === 'error') return httpError(state, response, answered);
   return succeeded({ ...state, status: 'Succeeded' }, response, undefined, settings);
 }
 
@@ -229,37 +232,23 @@ function notJson<T>(state: TrackState, response: HttpResponse, what: string): St
   return fail(state, new ProtocolError(`${what} is not JSON`, 'F2', response.rawBody));
 }
 
-/** The final result of a status monitor that reports it in its own body (data plane `result`, ARM `properties`). */
-function monitorResult(body: unknown): unknown {
-  const record = asRecord(body);
-  return record?.['result'] ?? record?.['properties'];
+// The step a final plan makes: a GET to send, or the result in hand (X1–X5).
+function conclude<T>(state: TrackState, response: HttpResponse, plan: FinalPlan, settings: ProtocolSettings<T>): Step<T> {
+  if (plan.kind === 'get') return { state, next: { kind: 'final', url: plan.url } };
+  return succeeded(state, response, plan.kind === 'value' ? plan.value : undefined, settings);
 }
 
-/**
- * Where the result of an operation a status monitor reports succeeded is (PROTOCOL X1–X5):
- * a URL to GET, or a value already in hand.
- */
-function finalPlan(state: TrackState, body: unknown): { url: string } | { value: unknown } {
-  const { method, url, locationUrl, finalStateVia, pollUrl } = state.token;
-  // X5: the caller named the monitor as the final state: its conventional payload (`result`,
-  // `properties`) when it has one, else the monitor's body itself (x-ms-long-running-operation-options).
-  if (finalStateVia === 'azure-async-operation' || finalStateVia === 'operation-location') {
-    return { value: monitorResult(body) ?? body };
-  }
-  if (method === 'DELETE') return { value: undefined };
-  if (finalStateVia === 'original-uri') return { url };
-  if (finalStateVia === 'location' && locationUrl !== undefined) return { url: locationUrl };
-  const resourceLocation = asRecord(body)?.['resourceLocation'];
-  const resolved = typeof resourceLocation === 'string' ? resolveUrl(resourceLocation, pollUrl ?? url) : undefined;
-  if (resolved !== undefined) return { url: versioned(resolved, state.token) };
-  if (method === 'PUT' || method === 'PATCH') return { url };
-  return locationUrl !== undefined ? { url: locationUrl } : { value: monitorResult(body) };
+// X4: a succeeded monitor's `resourceLocation`, resolved against the monitor's URL and versioned (R15).
+function resourceLocationOf(state: TrackState, body: unknown): string | undefined {
+  const value = asRecord(body)?.['resourceLocation'];
+  const resolved = typeof value === 'string' ? resolveUrl(value, state.token.pollUrl ?? state.token.url) : undefined;
+  return resolved === undefined ? undefined : versioned(resolved, state.token);
 }
 
 function pollStatusMonitor<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>, nowMs: number): Step<T> {
   const pollUrl = state.token.pollUrl!;
   if (response.status < 200 || response.status > 299) {
-    return deleteGone(state, response, settings) ?? httpError(state, response, pollUrl);
+    return deleteGone(state, response, pollUrl, settings) ?? httpError(state, response, pollUrl);
   }
   const status = asRecord(response.body)?.['status'];
   if (typeof status !== 'string') {
@@ -275,21 +264,32 @@ function pollStatusMonitor<T>(state: TrackState, response: HttpResponse, setting
   const operationState = classifyStatus(status, settings.statuses);
   if (operationState === 'running') return running(next, response, settings, nowMs);
   if (operationState !== 'succeeded') return ended(next, operationState, response);
-  const plan = finalPlan(next, response.body);
-  if ('url' in plan) return { state: next, next: { kind: 'final', url: plan.url } };
-  return succeeded(next, response, plan.value, settings);
+  const { method, url, locationUrl, finalStateVia } = next.token;
+  const plan = finalPlan({
+    method,
+    mode: 'status',
+    url,
+    locationUrl,
+    finalStateVia,
+    body: response.body,
+    resourceLocation: resourceLocationOf(next, response.body),
+  });
+  return conclude(next, response, plan, settings);
 }
 
 function pollLocation<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>, nowMs: number): Step<T> {
   const pollUrl = state.token.pollUrl!;
   const code = response.status;
   if (code < 200 || code > 299) {
-    const gone = deleteGone(state, response, settings);
+    const gone = deleteGone(state, response, pollUrl, settings);
     if (gone) return gone;
     // R13 is about error statuses: a transient one is retried, a redirect not followed is no outcome.
     if (isTransientStatus(code) || code < 400) return httpError(state, response, pollUrl);
-    // R13: an error status from a Location poll is the operation's own failure.
-    return ended({ ...state, status: statusOf(response.body) ?? 'Failed' }, 'failed', response);
+    // R13: an error status from a Location poll is the operation's own failure, told in the service's
+    // words when the body has an error, else in words that name the status and the URL that answered.
+    const failed = { ...state, status: statusOf(response.body) ?? 'Failed' };
+    const error = readOperationError(response.body, failed.status, bodyForError(response), httpFailure(code, pollUrl));
+    return { state: failed, snapshot: makeSnapshot<T>(failed, 'failed', code, { error }), next: { kind: 'done' } };
   }
   if (code === 202) {
     const moved = resolveUrl(response.headers['location'], pollUrl);
@@ -306,12 +306,12 @@ function pollLocation<T>(state: TrackState, response: HttpResponse, settings: Pr
   if (terminal === 'failed' || terminal === 'canceled') return ended({ ...state, status: ps! }, terminal, response);
   const next = { ...state, status: terminal === 'succeeded' ? ps! : 'Succeeded' };
   const { method, url, finalStateVia } = state.token;
-  const isPutOrPatch = method === 'PUT' || method === 'PATCH';
-  // A PUT/PATCH whose Location answered without the resource: the resource itself is the result.
-  if (isPutOrPatch && (finalStateVia === 'original-uri' || (finalStateVia === undefined && response.body === undefined))) {
-    return { state: next, next: { kind: 'final', url } };
-  }
-  return succeeded(next, response, response.body, settings);
+  return conclude(next, response, finalPlan({ method, mode: 'location', url, finalStateVia, body: response.body }), settings);
+}
+
+// R13: the error of an operation whose Location URL answered an error status with no usable error.
+function httpFailure(code: number, url: string): { code: string; message: string } {
+  return { code: `Http${code}`, message: `The Location URL ${withoutQuery(url)} answered HTTP ${code}: the operation failed` };
 }
 
 function pollResource<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>, nowMs: number): Step<T> {

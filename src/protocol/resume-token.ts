@@ -6,7 +6,7 @@ import { decodeResult } from './decode';
 const ResumeTokenCodec = t.intersection([
   t.type({
     v: t.literal(1),
-    method: t.keyof({ PUT: null, PATCH: null, POST: null, DELETE: null }),
+    method: t.keyof({ PUT: null, PATCH: null, POST: null, DELETE: null, GET: null }),
     url: t.string,
     mode: t.keyof({ status: null, location: null, body: null, none: null }),
   }),
@@ -36,7 +36,7 @@ export function readResumeToken(value: unknown): ResumeToken | ProtocolError {
   if (token.mode !== 'none' && token.pollUrl === undefined) {
     return new ProtocolError(`Invalid resume token: mode "${token.mode}" needs a pollUrl`, 'S3', value);
   }
-  if (token.mode === 'none' && (token.method === 'POST' || token.method === 'DELETE')) {
+  if (token.mode === 'none' && token.method !== 'PUT' && token.method !== 'PATCH') {
     return new ProtocolError(`Invalid resume token: a ${token.method} that finished at once has nothing left to poll`, 'S3', value);
   }
   return token;

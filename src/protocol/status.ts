@@ -69,37 +69,61 @@ export function readProgress(body: unknown): { percentComplete?: number; operati
   return progress;
 }
 
+// Error objects nest (`details`, `innererror`): reading is bounded so that a hostile body cannot make it
+// recurse without end; deeper levels are dropped.
+const MAX_ERROR_DEPTH = 8;
+
 function readErrorObject(value: unknown, depth: number): OperationError | undefined {
   const record = asRecord(value);
   if (!record || typeof record['code'] !== 'string') return undefined;
+  // Every field the service put there is kept (R11): the root cause often sits in `innererror` or in
+  // fields of its own. The body is parsed JSON, so the copy stays plain data.
   const error: OperationError = {
+    ...record,
     code: record['code'],
     message: typeof record['message'] === 'string' ? record['message'] : '',
   };
-  if (typeof record['target'] === 'string') error.target = record['target'];
-  // Nested details are bounded so that a hostile body cannot make reading it recurse without end.
+  if (record['target'] !== undefined && typeof record['target'] !== 'string') delete error.target;
+  delete error.details;
   const details = record['details'];
-  if (Array.isArray(details) && depth < 8) {
+  if (Array.isArray(details) && depth < MAX_ERROR_DEPTH) {
     const read = details.map((d) => readErrorObject(d, depth + 1)).filter((d): d is OperationError => !!d);
     if (read.length > 0) error.details = read;
   }
-  const additionalInfo = record['additionalInfo'];
-  if (Array.isArray(additionalInfo)) error.additionalInfo = additionalInfo;
+  delete error.innererror;
+  const inner = record['innererror'];
+  if (asRecord(inner) && depth < MAX_ERROR_DEPTH) error.innererror = readInnerError(inner as Record<string, unknown>, depth + 1);
+  if (record['additionalInfo'] !== undefined && !Array.isArray(record['additionalInfo'])) delete error.additionalInfo;
   return error;
+}
+
+// `innererror` has no required field (its `code` is optional): kept whole, nested ones bounded too.
+function readInnerError(record: Record<string, unknown>, depth: number): Record<string, unknown> {
+  const inner: Record<string, unknown> = { ...record };
+  const nested = asRecord(record['innererror']);
+  if (nested && depth < MAX_ERROR_DEPTH) inner['innererror'] = readInnerError(nested, depth + 1);
+  else delete inner['innererror'];
+  return inner;
 }
 
 /**
  * The error of a failed or canceled operation (PROTOCOL R11): the body's `error` (or
- * `properties.error`) whole; when it is missing or malformed, `code: "Unknown"` with the raw body kept.
+ * `properties.error`) whole; when it is missing or malformed, `fallback` (by default `code: "Unknown"`)
+ * with the raw body kept.
  */
-export function readOperationError(body: unknown, status: string, raw: unknown = body): OperationError {
+export function readOperationError(
+  body: unknown,
+  status: string,
+  raw: unknown = body,
+  fallback: { code: string; message: string } = {
+    code: 'Unknown',
+    message: `The operation ended with status "${status}" and no usable error`,
+  },
+): OperationError {
   const record = asRecord(body);
   const error = readErrorObject(record?.['error'], 0) ?? readErrorObject(asRecord(record?.['properties'])?.['error'], 0);
   if (error) return error;
-  const unknown: OperationError = {
-    code: 'Unknown',
-    message: `The operation ended with status "${status}" and no usable error`,
-  };
+  const unknown: OperationError = { ...fallback };
   if (raw !== undefined) unknown.raw = raw;
   return unknown;
 }

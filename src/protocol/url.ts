@@ -79,3 +79,31 @@ export function isLoopback(url: string): boolean {
     return false;
   }
 }
+
+/** A URL without its query and fragment, for messages that must not carry secrets. */
+export function withoutQuery(url: string): string {
+  const end = url.search(/[?#]/);
+  return end < 0 ? url : url.slice(0, end);
+}
+
+// An ARM path names the same resource whatever its case, with or without a trailing slash.
+function pathKey(pathname: string): string {
+  return pathname.replace(/\/+$/, '').toLowerCase();
+}
+
+/**
+ * Whether `url` is `resource` itself or a URL under its path, on the same origin (PROTOCOL R14): a
+ * resource-scoped `…/operationResults/…` URL, which may vanish with the resource.
+ */
+export function isUnderPath(url: string, resource: string): boolean {
+  try {
+    const a = new URL(url);
+    const b = new URL(resource);
+    if (a.origin !== b.origin) return false;
+    const path = pathKey(a.pathname);
+    const base = pathKey(b.pathname);
+    return base !== '' && (path === base || path.startsWith(`${base}/`));
+  } catch {
+    return false;
+  }
+}

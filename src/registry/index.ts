@@ -377,7 +377,10 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
         plans.set(key, { kind: 'resume', token });
         set(key, { ...(entry as RegistryEntry<T>), key, phase: 'queued' });
         queue.push(key);
-      } else if (request && (entry.phase === 'queued' || request.method === 'PUT' || request.method === 'DELETE')) {
+      } else if (
+        request &&
+        (entry.phase === 'queued' || request.method === 'PUT' || request.method === 'DELETE' || request.method === 'GET')
+      ) {
         // Not sent yet, or sent but idempotent: (re)sending is safe.
         plans.set(key, { kind: 'track', request });
         set(key, { key, phase: 'queued' });

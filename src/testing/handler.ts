@@ -8,9 +8,10 @@ import type { LogEntry, RequestLog } from './request-log';
 import { initialResponse, locationResponse, monitorResponse, resourceResponse, type Origins } from './responses';
 import { addRetryAfter } from './retry-after';
 import { methodMismatch, resolveScript, validateScript, type ResolvedFault, type ResolvedScript } from './script';
-import { phaseOf, resourceView, type Operation } from './state';
+import { failedPhase, phaseOf, resourceView, type Operation } from './state';
 import type { FaultTarget, LroMethod, OperationScript } from './types';
 
+// The methods that start an operation on any path; a GET starts one only where a script says `GET /path`.
 const LRO_METHODS: readonly LroMethod[] = ['PUT', 'PATCH', 'POST', 'DELETE'];
 // Generated ids are UUIDs, so a resource path that merely ends in "operationResults/x" is never mistaken for one.
 const OPERATION_ROUTE = /\/operation(Statuses|Results|Resources)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -34,7 +35,7 @@ export function resourceKey(path: string): string {
 
 /** Splits `'DELETE /path'` (or a plain path or URL) into a script key. */
 export function scriptKey(pathOrKey: string): string {
-  const match = /^(PUT|PATCH|POST|DELETE)\s+(\S.*)$/i.exec(pathOrKey.trim());
+  const match = /^(PUT|PATCH|POST|DELETE|GET)\s+(\S.*)$/i.exec(pathOrKey.trim());
   const method = match?.[1]?.toUpperCase();
   let path = (match?.[2] ?? pathOrKey).trim();
   if (/^https?:\/\//i.test(path)) path = new URL(path).pathname;
@@ -111,6 +112,8 @@ export class SimulatorHandler {
         answerPreflight(req, res);
       } else if ((LRO_METHODS as readonly string[]).includes(method)) {
         this.handleInitial(req, res, entry, method as LroMethod, url).catch(fail);
+      } else if (method === 'GET' && this.scripts.has(`GET ${resourceKey(url.pathname)}`)) {
+        this.handleInitial(req, res, entry, 'GET', url).catch(fail);
       } else if (method === 'GET') {
         req.resume();
         this.handleGet(req, res, entry, url);
@@ -195,7 +198,8 @@ export class SimulatorHandler {
     if (script.resource !== undefined) target = { ...script.resource };
     else if (method === 'PUT') target = { ...identity, ...requestBody };
     else if (method === 'PATCH') target = mergePatch(before ?? identity, requestBody);
-    const prefix = operationPrefix(path);
+    // Resource-scoped operation URLs live under the resource itself, and vanish with it after a DELETE.
+    const prefix = script.resourceScopedUrls ? path.replace(/\/+$/, '') : operationPrefix(path);
     const op: Operation = {
       id,
       method,
@@ -249,13 +253,23 @@ export class SimulatorHandler {
       entry.operationId = op.id;
       const kindOfRoute = (route[1] ?? '').toLowerCase();
       if (kindOfRoute === 'statuses') {
-        this.serveOperationRequest(req, res, entry, op, 'poll', (other) =>
-          monitorResponse(op, phaseOf(op, this.context.clock()), this.context.origins(), other),
+        this.serveOperationRequest(
+          req,
+          res,
+          entry,
+          op,
+          'poll',
+          (other) => this.vanished(op) ?? monitorResponse(op, phaseOf(op, this.context.clock()), this.context.origins(), other),
         );
       } else if (kindOfRoute === 'results') {
         const target: FaultTarget = op.script.pattern !== 'location' && phaseOf(op, this.context.clock()).done ? 'final' : 'poll';
-        this.serveOperationRequest(req, res, entry, op, target, (other) =>
-          locationResponse(op, phaseOf(op, this.context.clock()), this.context.origins(), other),
+        this.serveOperationRequest(
+          req,
+          res,
+          entry,
+          op,
+          target,
+          (other) => this.vanished(op) ?? locationResponse(op, phaseOf(op, this.context.clock()), this.context.origins(), other),
         );
       } else {
         this.serveOperationRequest(req, res, entry, op, 'final', () =>
@@ -280,6 +294,12 @@ export class SimulatorHandler {
     }
     entry.operationId = op.id;
     const { pattern } = op.script;
+    if (!op.script.resourceRoute) {
+      // A service with no GET route for this URL: whatever the client wanted, it is not here.
+      entry.kind = phaseOf(op, this.context.clock()).done ? 'final' : 'other';
+      writeResponse(res, armErrorResponse(404, { code: 'NotFound', message: 'This service has no GET route for the URL.' }));
+      return;
+    }
     if (pattern === 'provisioning-state' && !op.terminalServed) {
       this.serveOperationRequest(req, res, entry, op, 'poll', () => {
         const phase = phaseOf(op, this.context.clock());
@@ -293,6 +313,13 @@ export class SimulatorHandler {
     } else {
       writeResponse(res, resourceResponse(resourceView(op, phaseOf(op, this.context.clock()))));
     }
+  }
+
+  /** The `404` of a resource-scoped operation URL once its DELETE has succeeded (the resource took it along). */
+  private vanished(op: Operation): SimResponse | undefined {
+    if (op.method !== 'DELETE' || !op.script.resourceScopedUrls) return undefined;
+    const phase = phaseOf(op, this.context.clock());
+    return phase.done && !failedPhase(phase) ? goneResponse() : undefined;
   }
 
   /** Counts a poll or final GET, then answers it through its fault (or the sticky 404 of `gone`). */

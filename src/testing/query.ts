@@ -1,4 +1,4 @@
-import { FAULT_NAMES, PATTERNS } from './script';
+import { FAULT_NAMES, MONITOR_RESULTS, PATTERNS } from './script';
 import type { Fault, FaultKind, LroPattern, OperationScript, RetryAfter } from './types';
 
 /**
@@ -24,6 +24,10 @@ sim-retry-after=<n>|seconds:<n>|http-date:<n>|ms:<n>|x-ms:<n>|raw:<text>|none
 sim-location-failure=<4xx|5xx>|provisioning-state
 sim-error-code=<code>  sim-error-message=<text>
 sim-relative-urls=<bool>  sim-keep-api-version=<bool>
+sim-monitor-result=properties|result|inline|none   where a succeeded monitor carries the resource
+sim-polling-url=<url>             every polling header of the initial response (e.g. a wrong /foo)
+sim-resource-scoped-urls=<bool>   operation URLs under the resource path (404 once a DELETE succeeded)
+sim-resource-route=<bool>         false: GET of the original URL answers 404
 sim-fault=<on>:<nth>[-<last>]:<kind>[:<param>]   repeatable or comma-separated; on = initial|poll|final,
    kind = an HTTP status (param: Retry-After seconds) | reset | reset-mid-body | slow (param: ms) |
    malformed-json | oversized-json (param: bytes) | missing-status | numeric-status | null-status |
@@ -150,6 +154,20 @@ export function scriptFromQuery(params: URLSearchParams): OperationScript {
         break;
       case 'sim-keep-api-version':
         script.keepApiVersion = bool(name, value);
+        break;
+      case 'sim-monitor-result':
+        if (!MONITOR_RESULTS.includes(value as never))
+          throw new TypeError(`sim-monitor-result must be one of ${MONITOR_RESULTS.join(', ')}, got ${JSON.stringify(value)}`);
+        script.monitorResult = value as OperationScript['monitorResult'];
+        break;
+      case 'sim-polling-url':
+        script.pollingUrl = value;
+        break;
+      case 'sim-resource-scoped-urls':
+        script.resourceScopedUrls = bool(name, value);
+        break;
+      case 'sim-resource-route':
+        script.resourceRoute = bool(name, value);
         break;
       case 'sim-fault':
         for (const part of value.split(',')) if (part.trim() !== '') faults.push(fault(part.trim()));

@@ -1,5 +1,6 @@
 import { armErrorResponse, type SimResponse } from './faults';
 import { addRetryAfter } from './retry-after';
+import { isAction } from './script';
 import {
   failedPhase,
   initialPhase,
@@ -63,15 +64,15 @@ export function initialResponse(op: Operation, origins: Origins, other: OtherOri
   switch (script.pattern) {
     case 'azure-async-operation':
     case 'operation-location': {
-      headers[monitorHeaderName(op) ?? 'Azure-AsyncOperation'] = operationUrl(op, op.monitorPath, origins, other);
-      if (script.location) headers.Location = operationUrl(op, op.locationPath, origins, other);
+      headers[monitorHeaderName(op) ?? 'Azure-AsyncOperation'] = script.pollingUrl ?? operationUrl(op, op.monitorPath, origins, other);
+      if (script.location) headers.Location = script.pollingUrl ?? operationUrl(op, op.locationPath, origins, other);
       addRetryAfter(headers, script.retryAfter);
       // The ARM convention: a PUT/PATCH answers with the resource as accepted so far.
       const body = hasUpdateBody(op) && status !== 204 ? withProvisioningState(op.target, 'Accepted', at) : undefined;
       return { status, headers, body };
     }
     case 'location': {
-      headers.Location = operationUrl(op, op.locationPath, origins, other);
+      headers.Location = script.pollingUrl ?? operationUrl(op, op.locationPath, origins, other);
       addRetryAfter(headers, script.retryAfter);
       const body = hasUpdateBody(op) && status !== 202 && status !== 204 ? withProvisioningState(op.target, 'Accepted', at) : undefined;
       return { status, headers, body };
@@ -84,7 +85,7 @@ export function initialResponse(op: Operation, origins: Origins, other: OtherOri
     case 'sync': {
       if (status === 204) return { status, headers };
       if (hasUpdateBody(op)) return { status, headers, body: withProvisioningState(op.target, phase.status, at) };
-      return { status, headers, body: op.method === 'POST' ? op.target : undefined };
+      return { status, headers, body: isAction(op.method) ? op.target : undefined };
     }
   }
 }

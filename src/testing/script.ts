@@ -24,7 +24,7 @@ export interface ResolvedScript {
   readonly percentComplete: ((fraction: number) => number) | undefined;
   readonly monitorFields: readonly MonitorField[];
   readonly monitorExtra: Record<string, unknown> | undefined;
-  readonly monitorResult: 'properties' | 'result' | 'none';
+  readonly monitorResult: 'properties' | 'result' | 'inline' | 'none';
   readonly retryAfter: RetryAfter;
   readonly outcome: string;
   /** `undefined` = not given by the script (a default is generated when the outcome needs one). */
@@ -34,6 +34,9 @@ export interface ResolvedScript {
   readonly provisioningStateAt: 'properties' | 'root';
   readonly keepApiVersion: boolean;
   readonly relativeUrls: boolean;
+  readonly pollingUrl: string | undefined;
+  readonly resourceScopedUrls: boolean;
+  readonly resourceRoute: boolean;
   readonly faults: readonly ResolvedFault[];
 }
 
@@ -51,6 +54,7 @@ export const FAULT_NAMES: readonly FaultKind[] = [
   'other-origin',
   'gone',
 ];
+export const MONITOR_RESULTS = ['properties', 'result', 'inline', 'none'] as const;
 const FAULT_TARGETS: readonly FaultTarget[] = ['initial', 'poll', 'final'];
 const MONITOR_FIELDS: readonly MonitorField[] = ['id', 'name', 'startTime', 'endTime'];
 const RETRY_AFTER_FORMS = ['seconds', 'http-date', 'ms', 'x-ms', 'raw', 'none'] as const;
@@ -64,6 +68,11 @@ const NO_RETRY_AFTER: RetryAfter = { form: 'none' };
 export function isFailureOutcome(outcome: string): boolean {
   const lower = outcome.toLowerCase();
   return lower === 'failed' || lower === 'canceled' || lower === 'cancelled';
+}
+
+/** POST and a GET that starts an operation: an action with a result, not a resource being written. */
+export function isAction(method: LroMethod): boolean {
+  return method === 'POST' || method === 'GET';
 }
 
 /** Normalizes the `number` shorthand of {@link RetryAfter}. */
@@ -143,7 +152,7 @@ export function validateScript(script: unknown, where = 'script'): asserts scrip
     fail(`${where}.pattern`, `one of ${PATTERNS.join(', ')}`, s.pattern);
   if (s.initialStatus !== undefined && ![200, 201, 202, 204].includes(s.initialStatus as number))
     fail(`${where}.initialStatus`, 'one of 200, 201, 202, 204', s.initialStatus);
-  for (const flag of ['location', 'keepApiVersion', 'relativeUrls'] as const) {
+  for (const flag of ['location', 'keepApiVersion', 'relativeUrls', 'resourceScopedUrls', 'resourceRoute'] as const) {
     if (s[flag] !== undefined && typeof s[flag] !== 'boolean') fail(`${where}.${flag}`, 'a boolean', s[flag]);
   }
   if (s.resourceLocation !== undefined && typeof s.resourceLocation !== 'boolean' && typeof s.resourceLocation !== 'string') {
@@ -167,8 +176,11 @@ export function validateScript(script: unknown, where = 'script'): asserts scrip
     }
   }
   if (s.monitorExtra !== undefined && !isRecord(s.monitorExtra)) fail(`${where}.monitorExtra`, 'an object', s.monitorExtra);
-  if (s.monitorResult !== undefined && !['properties', 'result', 'none'].includes(s.monitorResult as string)) {
-    fail(`${where}.monitorResult`, "'properties', 'result' or 'none'", s.monitorResult);
+  if (s.monitorResult !== undefined && !MONITOR_RESULTS.includes(s.monitorResult as never)) {
+    fail(`${where}.monitorResult`, "'properties', 'result', 'inline' or 'none'", s.monitorResult);
+  }
+  if (s.pollingUrl !== undefined && (typeof s.pollingUrl !== 'string' || s.pollingUrl === '')) {
+    fail(`${where}.pollingUrl`, 'a non-empty URL string', s.pollingUrl);
   }
   checkRetryAfter(`${where}.retryAfter`, s.retryAfter);
   if (s.outcome !== undefined && (typeof s.outcome !== 'string' || s.outcome === ''))
@@ -189,7 +201,7 @@ export function validateScript(script: unknown, where = 'script'): asserts scrip
 
 /** The reason a valid script cannot serve this method, or `undefined` when it can. */
 export function methodMismatch(script: OperationScript, method: LroMethod): string | undefined {
-  if (script.pattern === 'provisioning-state' && (method === 'POST' || method === 'DELETE')) {
+  if (script.pattern === 'provisioning-state' && method !== 'PUT' && method !== 'PATCH') {
     return `the provisioning-state pattern only applies to PUT and PATCH, not ${method}`;
   }
   return undefined;
@@ -207,7 +219,7 @@ function defaultInitialStatus(pattern: LroPattern, method: LroMethod, hasResourc
       return 201;
     case 'sync':
       if (method === 'DELETE') return 204;
-      return method === 'POST' && !hasResource ? 204 : 200;
+      return isAction(method) && !hasResource ? 204 : 200;
   }
 }
 
@@ -239,7 +251,7 @@ export function resolveScript(script: OperationScript, method: LroMethod): Resol
     percentComplete: percent === true ? (fraction) => Math.round(fraction * 100) : percent === false ? undefined : percent,
     monitorFields: script.monitorFields ?? MONITOR_FIELDS,
     monitorExtra: script.monitorExtra,
-    monitorResult: script.monitorResult ?? (method !== 'POST' ? 'none' : pattern === 'operation-location' ? 'result' : 'properties'),
+    monitorResult: script.monitorResult ?? (!isAction(method) ? 'none' : pattern === 'operation-location' ? 'result' : 'properties'),
     retryAfter: toRetryAfter(script.retryAfter),
     outcome: script.outcome ?? 'Succeeded',
     error: script.error,
@@ -248,6 +260,9 @@ export function resolveScript(script: OperationScript, method: LroMethod): Resol
     provisioningStateAt: script.provisioningStateAt ?? 'properties',
     keepApiVersion: script.keepApiVersion ?? true,
     relativeUrls: script.relativeUrls ?? false,
+    pollingUrl: script.pollingUrl,
+    resourceScopedUrls: script.resourceScopedUrls ?? false,
+    resourceRoute: script.resourceRoute ?? true,
     faults: (script.faults ?? []).map(resolveFault),
   };
 }

@@ -17,7 +17,7 @@ export interface Operation {
   readonly apiVersion: string | undefined;
   /** The resource as it was before the operation; `undefined` = it did not exist. */
   readonly before: Record<string, unknown> | undefined;
-  /** The resource after success (PUT/PATCH) or the POST result; `undefined` = none. */
+  /** The resource after success (PUT/PATCH) or the POST (or GET) result; `undefined` = none. */
   readonly target: Record<string, unknown> | undefined;
   /** Paths (no origin) of the URLs the simulator serves for this operation. */
   readonly monitorPath: string;
@@ -113,6 +113,7 @@ export function resourceView(op: Operation, phase: Phase): Record<string, unknow
       if (!phase.done) return op.before && withProvisioningState(op.before, 'Deleting', script.provisioningStateAt);
       return failedPhase(phase) ? op.before : undefined;
     case 'POST':
+    case 'GET':
       // The action URL itself has no state; serving the result lets finalStateVia 'original-uri' be tested.
       return phase.done && !failedPhase(phase) ? op.target : undefined;
   }
@@ -142,7 +143,15 @@ export function monitorBody(op: Operation, phase: Phase, resourceLocationUrl: st
   if (phase.done && fields.has('endTime') && op.endedWall !== undefined) body.endTime = new Date(op.endedWall).toISOString();
   if (phase.percentComplete !== undefined) body.percentComplete = phase.percentComplete;
   const succeeded = phase.done && !failedPhase(phase);
-  if (succeeded && op.target !== undefined && script.monitorResult !== 'none') body[script.monitorResult] = op.target;
+  if (succeeded && op.target !== undefined) {
+    if (script.monitorResult === 'inline') {
+      // The monitor keeps its own id and name; the resource's other fields (properties, type, tags…) join them.
+      const { id: _id, name: _name, ...fields } = op.target;
+      Object.assign(body, fields);
+    } else if (script.monitorResult !== 'none') {
+      body[script.monitorResult] = op.target;
+    }
+  }
   if (succeeded && resourceLocationUrl !== undefined) body.resourceLocation = resourceLocationUrl;
   const error = operationError(op, phase);
   if (error !== undefined) body.error = error;

@@ -1,13 +1,14 @@
 // Public types of `rx-lro/testing`. Kept apart from the implementation so the .d.ts reads as a reference.
 
 /**
- * The methods that start a long-running operation.
+ * The methods that start a long-running operation. A `GET` starts one only on a path defined as
+ * `'GET /path'`; every other GET is a read.
  * @example
  * ```ts
  * sim.define('DELETE /subscriptions/s/resourceGroups/rg', { pattern: 'location' });
  * ```
  */
-export type LroMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+export type LroMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE' | 'GET';
 
 /**
  * How the simulator tells the client to poll.
@@ -48,6 +49,8 @@ export interface ArmError {
   target?: string;
   details?: ArmError[];
   additionalInfo?: ArmErrorAdditionalInfo[];
+  /** The deeper cause, nested as a service sends it (`{ code?, innererror?, … }`). */
+  innererror?: Record<string, unknown>;
 }
 
 /**
@@ -182,8 +185,12 @@ export interface OperationScript {
   monitorFields?: readonly MonitorField[];
   /** [none] Merged last into every monitor body, e.g. `{ percentComplete: 'half' }` to test tolerance of bad optional fields. */
   monitorExtra?: Record<string, unknown>;
-  /** [`'result'` for an `operation-location` POST, `'properties'` for an `azure-async-operation` POST, else `'none'`] Where a succeeded monitor body carries `resource`. */
-  monitorResult?: 'properties' | 'result' | 'none';
+  /**
+   * [`'result'` for an `operation-location` POST or GET, `'properties'` for an `azure-async-operation` one, else `'none'`]
+   * Where a succeeded monitor body carries `resource`: under `properties` or `result`, or `'inline'`, its fields
+   * (but `id` and `name`) merged into the monitor body, as some services do: a monitor that looks like the resource.
+   */
+  monitorResult?: 'properties' | 'result' | 'inline' | 'none';
   /** [`{ form: 'none' }`] Wait hint on the initial response and on every running poll response. */
   retryAfter?: RetryAfter | number;
   /** [`'Succeeded'`] The terminal status: `Succeeded`, `Failed`, `Canceled`, `Cancelled` or any custom string (e.g. `Completed`). */
@@ -203,6 +210,19 @@ export interface OperationScript {
   keepApiVersion?: boolean;
   /** [`false`] Write polling URLs as paths (`/subscriptions/…`) instead of absolute URLs. */
   relativeUrls?: boolean;
+  /**
+   * [unset] Write this URL verbatim in every polling header of the initial response instead of the
+   * operation's own, e.g. a wrong relative path such as `'/foo'`, which answers `404` like any unknown path.
+   */
+  pollingUrl?: string;
+  /**
+   * [`false`] Serve the status monitor and `Location` URLs under the resource's own path
+   * (`…/widgets/w1/operationStatuses/{id}`); once a DELETE has succeeded they vanish with the resource
+   * and answer `404`, as some resource providers' do.
+   */
+  resourceScopedUrls?: boolean;
+  /** [`true`] Serve GET on the original URL; `false` answers `404` there, like a service with no GET route for it. */
+  resourceRoute?: boolean;
   /** [`[]`] Faults, each on chosen requests of the operation. */
   faults?: readonly Fault[];
 }

@@ -199,7 +199,8 @@ export async function runOp(
   limitMs = 8_000,
 ): Promise<OpRun> {
   const t = target(sim);
-  sim.define(t.path, script);
+  // A GET starts an operation only on a path defined for it (R16); other methods start one anywhere.
+  sim.define(method === 'GET' ? `GET ${t.path}` : t.path, script);
   const body = method === 'PUT' ? PUT_BODY : method === 'PATCH' ? PATCH_BODY : undefined;
   const request = body === undefined ? { method, url: t.url } : { method, url: t.url, body };
   const run = await collect(trackOperation(request, fast(options)), limitMs);

@@ -498,17 +498,16 @@ describe.concurrent('X4 X5 where the result comes from', () => {
     await finish(result);
   });
 
-  it('X5 finalStateVia location: a PUT reads its result from the Location, not the original URL', async () => {
+  it('X1 X5 finalStateVia location: a PUT still reads its result from the original URL, not the Location', async () => {
     const result = await runOp('PUT', { pattern: 'azure-async-operation', polls: 2, location: true }, { finalStateVia: 'location' });
     const finals = result.reqs.filter((r) => r.kind === 'final');
-    expect(finals).toHaveLength(1);
-    expect(isLocation(finals[0]!)).toBe(true);
-    expect(result.reqs.filter((r) => r.method === 'GET' && r.url === result.t.pathAndQuery)).toHaveLength(0);
+    expect(finals.map((r) => [r.method, r.url])).toEqual([['GET', result.t.pathAndQuery]]);
+    expect(result.reqs.some(isLocation)).toBe(false);
     expect(last(result.run).result).toStrictEqual(putResource(result.t, 'Succeeded'));
     await finish(result);
   });
 
-  it('X5 finalStateVia location beats resourceLocation for a POST', async () => {
+  it('X4 X5 resourceLocation wins over finalStateVia location for a POST, as in core-lro', async () => {
     const result = await runOp(
       'POST',
       { pattern: 'azure-async-operation', polls: 2, location: true, resourceLocation: true, resource: POST_RESULT },
@@ -516,7 +515,8 @@ describe.concurrent('X4 X5 where the result comes from', () => {
     );
     const finals = result.reqs.filter((r) => r.kind === 'final');
     expect(finals).toHaveLength(1);
-    expect(isLocation(finals[0]!)).toBe(true);
+    expect(finals[0]!.url).toContain('/operationResources/');
+    expect(result.reqs.some(isLocation)).toBe(false);
     expect(last(result.run).result).toStrictEqual(POST_RESULT);
     await finish(result);
   });
@@ -533,11 +533,11 @@ describe.concurrent('X4 X5 where the result comes from', () => {
     await finish(result);
   });
 
-  it('X5 finalStateVia original-uri: a location PUT GETs the original URL after the Location says done', async () => {
+  it('X5 finalStateVia original-uri: a location PUT takes the terminal Location response, and never GETs the original URL', async () => {
     const result = await runOp('PUT', { pattern: 'location', polls: 2 }, { finalStateVia: 'original-uri' });
-    expect(result.reqs.map((r) => r.method)).toEqual(['PUT', 'GET', 'GET', 'GET']);
-    expect(result.reqs[3]!.url).toBe(result.t.pathAndQuery);
-    expect(last(result.run)).toMatchObject({ state: 'succeeded', httpStatus: 200, polls: 3 });
+    expect(result.reqs.map((r) => r.method)).toEqual(['PUT', 'GET', 'GET']);
+    expect(result.reqs.every((r) => r.method !== 'GET' || isLocation(r))).toBe(true);
+    expect(last(result.run)).toMatchObject({ state: 'succeeded', httpStatus: 200, polls: 2 });
     expect(last(result.run).result).toStrictEqual(putResource(result.t, 'Succeeded'));
     await finish(result);
   });

@@ -195,17 +195,27 @@ describe('typed errors end the stream', () => {
     expect(completed).toBe(true);
     expect(snapshots.at(-1)).toMatchObject({ state: 'failed', status: 'Failed', httpStatus: 409, error: { code: 'Conflict' } });
   });
-  it('R14 a 404 while polling a DELETE means the resource is gone: succeeded', () => {
+  // A resource-scoped monitor, under the deleted resource's path: it may vanish with the resource.
+  const SCOPED = `${BASE}/app1/operationStatuses/op1?api-version=2024-01-01`;
+  it('R14 a 404 from a monitor under the deleted resource’s path means the resource is gone: succeeded', () => {
     const { snapshots, completed } = run(
-      { [RESOURCE]: [{ status: 202, headers: { 'Azure-AsyncOperation': MONITOR } }], [MONITOR]: [{ status: 404 }] },
+      { [RESOURCE]: [{ status: 202, headers: { 'Azure-AsyncOperation': SCOPED } }], [SCOPED]: [{ status: 404 }] },
       { method: 'DELETE', url: RESOURCE },
     );
     expect(completed).toBe(true);
     expect(snapshots.at(-1)).toMatchObject({ state: 'succeeded', httpStatus: 404 });
   });
-  it("R14 deleteNotFound: 'error' makes that 404 an HttpError", () => {
-    const { error } = run(
+  it('R14 R13 a 404 from a monitor elsewhere (a subscription-level one) proves nothing: an HttpError, never success', () => {
+    const { snapshots, error } = run(
       { [RESOURCE]: [{ status: 202, headers: { 'Azure-AsyncOperation': MONITOR } }], [MONITOR]: [{ status: 404 }] },
+      { method: 'DELETE', url: RESOURCE },
+    );
+    expect(snapshots.some((s) => s.state === 'succeeded')).toBe(false);
+    expect(error).toMatchObject({ name: 'HttpError', status: 404 });
+  });
+  it("R14 deleteNotFound: 'error' makes the resource-scoped 404 an HttpError", () => {
+    const { error } = run(
+      { [RESOURCE]: [{ status: 202, headers: { 'Azure-AsyncOperation': SCOPED } }], [SCOPED]: [{ status: 404 }] },
       { method: 'DELETE', url: RESOURCE },
       { deleteNotFound: 'error' },
     );
@@ -473,8 +483,8 @@ describe('pollOperation', () => {
           .subscribe({ error: resolve, complete: () => resolve(undefined) }),
       );
     expect(await attempt(42)).toBeInstanceOf(TypeError);
-    expect(String(await attempt({ request: { method: 'GET', url: RESOURCE }, response: { status: 202 } }))).toContain(
-      'request.method must be one of PUT, PATCH, POST, DELETE',
+    expect(String(await attempt({ request: { method: 'HEAD', url: RESOURCE }, response: { status: 202 } }))).toContain(
+      'request.method must be one of PUT, PATCH, POST, DELETE, GET',
     );
     expect(String(await attempt({ request: { method: 'PUT', url: 'nope' }, response: { status: 202 } }))).toContain(
       'request.url must be an absolute http(s) URL',

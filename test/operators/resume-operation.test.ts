@@ -20,6 +20,14 @@ type Server = (method: string, url: string, now: number) => { status: number; he
 
 /** A server whose operation finishes at DONE_AT, whatever client asks, for each pattern. */
 const patterns: Record<string, { method: LroMethod; url: string; server: Server }> = {
+  'operation-location started by a GET (R16)': {
+    method: 'GET',
+    url: `${ARM}/g/export?api-version=1`,
+    server: (_method, url, now) =>
+      url.includes('/ops/')
+        ? { status: 200, body: now < DONE_AT ? { status: 'Running' } : { status: 'Succeeded', result: { rows: 3 } } }
+        : { status: 202, headers: { 'operation-location': `${ARM}/ops/g?api-version=1` } },
+  },
   'azure-async-operation (PUT)': {
     method: 'PUT',
     url: `${ARM}/a?api-version=1`,
@@ -118,6 +126,7 @@ describe('resumeOperation', () => {
           scheduler.flush();
           expect(comparable(last!)).toEqual(comparable(uninterrupted));
           expect(resumedSent.every((line) => line.startsWith('GET '))).toBe(true);
+          expect(resumedSent).not.toContain(`${pattern.method} ${pattern.url}`);
         }
       });
     });
@@ -133,7 +142,8 @@ describe('resumeOperation', () => {
         null,
         'token',
         { v: 2, method: 'PUT', url: `${ARM}/a`, mode: 'status', pollUrl: `${ARM}/ops/a` },
-        { v: 1, method: 'GET', url: `${ARM}/a`, mode: 'status', pollUrl: `${ARM}/ops/a` },
+        { v: 1, method: 'HEAD', url: `${ARM}/a`, mode: 'status', pollUrl: `${ARM}/ops/a` },
+        { v: 1, method: 'GET', url: `${ARM}/a`, mode: 'none' },
         { v: 1, method: 'PUT', url: `${ARM}/a`, mode: 'status' },
         { v: 1, method: 'POST', url: `${ARM}/a`, mode: 'none' },
       ];

@@ -244,6 +244,34 @@ describe('R9–R12 reading status', () => {
     expect(failed.snapshot!.error).toEqual(error);
     expect(failed.next).toEqual({ kind: 'done' });
   });
+  it('R11 innererror, nested innererrors and fields of the service’s own are kept whole', () => {
+    const error = {
+      code: 'Conflict',
+      message: 'The operation failed.',
+      innererror: { code: 'DeepCode', message: 'the root cause', innererror: { code: 'DeeperCode', trace: ['a', 'b'] } },
+      correlationId: 'c-1',
+      details: [{ code: 'Inner', message: 'inner', innererror: { code: 'InDetail' } }],
+    };
+    const failed = poll(monitor(), res(200, {}, { status: 'Failed', error }));
+    expect(failed.snapshot!.error).toEqual(error);
+    expect(JSON.parse(JSON.stringify(failed.snapshot))).toEqual(failed.snapshot);
+  });
+  it('R11 a hostile error nests no deeper than a bound, and wrongly typed known fields are dropped', () => {
+    let inner: Record<string, unknown> = { code: 'Bottom' };
+    for (let i = 0; i < 50; i++) inner = { code: `L${i}`, innererror: inner };
+    const failed = poll(
+      monitor(),
+      res(200, {}, { status: 'Failed', error: { code: 'Top', message: 1, target: 2, additionalInfo: 'x', innererror: inner } }),
+    );
+    const error = failed.snapshot!.error!;
+    expect(error).toMatchObject({ code: 'Top', message: '' });
+    expect(error).not.toHaveProperty('target');
+    expect(error).not.toHaveProperty('additionalInfo');
+    let depth = 0;
+    for (let at = error.innererror; at; at = at['innererror'] as Record<string, unknown> | undefined) depth++;
+    expect(depth).toBeGreaterThan(0);
+    expect(depth).toBeLessThanOrEqual(8);
+  });
   it('R11 a missing or malformed error still fails, with code Unknown and the raw body kept', () => {
     for (const body of [{ status: 'Failed' }, { status: 'Failed', error: 'boom' }, { status: 'Failed', error: { message: 'no code' } }]) {
       const failed = poll(monitor(), res(200, {}, body));
@@ -361,26 +389,7 @@ describe('X1–X7 the final result', () => {
     ).toMatchObject({ kind: 'final', url: expect.stringContaining(other) });
   });
 
-  const x5: Array<[string, LroMethod, Record<string, string>, object]> = [
-    ['original-uri', 'POST', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }, { kind: 'final', url: RESOURCE }],
-    ['original-uri', 'DELETE', { 'Azure-AsyncOperation': MONITOR }, { kind: 'done' }],
-    ['location', 'PUT', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }, { kind: 'final', url: LOCATION }],
-    ['location', 'PATCH', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }, { kind: 'final', url: LOCATION }],
-    ['location', 'PUT', { 'Azure-AsyncOperation': MONITOR }, { kind: 'final', url: RESOURCE }],
-    ['azure-async-operation', 'PUT', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }, { kind: 'done' }],
-    ['azure-async-operation', 'POST', { 'Azure-AsyncOperation': MONITOR, Location: LOCATION }, { kind: 'done' }],
-    ['operation-location', 'POST', { 'Operation-Location': MONITOR, Location: LOCATION }, { kind: 'done' }],
-    ['operation-location', 'DELETE', { 'Operation-Location': MONITOR }, { kind: 'done' }],
-  ];
-  for (const [via, method, headers, next] of x5) {
-    it(`X5 finalStateVia ${via} × ${method}`, () => {
-      const options = { finalStateVia: via as PollOptions['finalStateVia'] };
-      const step = succeededMonitor(method, headers, { result: { via } }, options);
-      expect(step.next).toEqual(next);
-      if ((next as { kind: string }).kind === 'done' && via.endsWith('operation')) expect(step.snapshot!.result).toEqual({ via });
-    });
-  }
-  it('X5 finalStateVia azure-async-operation with neither result nor properties in the monitor: the monitor body is the result', () => {
+  it('X2 X5 a POST monitor with neither result nor properties: the monitor body is the result', () => {
     const step = succeededMonitor(
       'POST',
       { 'Azure-AsyncOperation': MONITOR, Location: LOCATION },
@@ -390,10 +399,29 @@ describe('X1–X7 the final result', () => {
     expect(step.next).toEqual({ kind: 'done' });
     expect(step.snapshot!.result).toEqual({ status: 'Succeeded', id: '100' });
   });
-  it('X5 finalStateVia original-uri makes a Location-polled PUT fetch the resource', () => {
+  it('X5 in Location mode finalStateVia changes nothing: the terminal Location response is the result', () => {
+    for (const via of [undefined, 'azure-async-operation', 'operation-location', 'location', 'original-uri'] as const) {
+      for (const method of ['PUT', 'PATCH', 'POST', 'GET'] as const) {
+        const options = via === undefined ? {} : { finalStateVia: via };
+        const step = poll(start(method, res(202, { Location: LOCATION }), options), res(200, {}, { name: 'sa1' }), options);
+        expect(step.next, `${method} ${via}`).toEqual({ kind: 'done' });
+        expect(step.snapshot).toMatchObject({ state: 'succeeded', result: { name: 'sa1' } });
+      }
+    }
+  });
+  it('X5 in Location mode only a PUT or PATCH with original-uri whose terminal response has no body GETs the original URL', () => {
     const options = { finalStateVia: 'original-uri' as const };
-    const step = poll(start('PUT', res(202, { Location: LOCATION }), options), res(200, {}, { partial: true }), options);
-    expect(step.next).toEqual({ kind: 'final', url: RESOURCE });
+    for (const method of ['PUT', 'PATCH'] as const) {
+      expect(poll(start(method, res(202, { Location: LOCATION }), options), res(204), options).next).toEqual({
+        kind: 'final',
+        url: RESOURCE,
+      });
+      const plain = poll(start(method, res(202, { Location: LOCATION })), res(204));
+      expect(plain.next).toEqual({ kind: 'done' });
+      expect(plain.snapshot).toMatchObject({ state: 'succeeded', httpStatus: 204 });
+      expect(plain.snapshot).not.toHaveProperty('result');
+    }
+    expect(poll(start('POST', res(202, { Location: LOCATION }), options), res(204), options).next).toEqual({ kind: 'done' });
   });
 
   it('X6 Failed or Canceled: no final GET, the monitor’s error stands', () => {
@@ -435,5 +463,77 @@ describe('X1–X7 the final result', () => {
     );
     expect(errorOf(step)).toBeInstanceOf(HttpError);
     expect(errorOf(step)).toMatchObject({ status: 404, url: RESOURCE });
+  });
+});
+
+describe('R13 R14 error statuses while polling', () => {
+  const under = `${RESOURCE.split('?')[0]}/operationResults/op1?api-version=2024-01-01`;
+  const wrong = `${ARM}/foo`;
+
+  it('R13 a Location poll 4xx without an error body fails with a code and message naming the status and the URL, no query string', () => {
+    const step = poll(start('POST', res(202, { Location: `${LOCATION}&sig=SECRET` })), res(404, {}, {}));
+    expect(step.next).toEqual({ kind: 'done' });
+    const error = step.snapshot!.error!;
+    expect(step.snapshot).toMatchObject({ state: 'failed', status: 'Failed', httpStatus: 404 });
+    expect(error.code).toBe('Http404');
+    expect(error.message).toContain('HTTP 404');
+    expect(error.message).toContain(LOCATION.split('?')[0]);
+    expect(error.message).not.toContain('?');
+    expect(error.message).not.toContain('SECRET');
+    expect(error.raw).toEqual({});
+  });
+  it('R13 a Location poll 4xx whose body has an error fails with the service’s error', () => {
+    const step = poll(start('POST', res(202, { Location: LOCATION })), res(409, {}, { error: { code: 'Conflict', message: 'taken' } }));
+    expect(step.snapshot).toMatchObject({ state: 'failed', httpStatus: 409, error: { code: 'Conflict', message: 'taken' } });
+  });
+  it('R13 a non-JSON Location error body is kept as the excerpt', () => {
+    const response: HttpResponse = { status: 500 + 1, headers: {}, rawBody: '<html>oops</html>' };
+    const step = poll(start('POST', res(202, { Location: LOCATION })), response);
+    expect(step.snapshot!.error).toMatchObject({ code: 'Http501', raw: '<html>oops</html>' });
+  });
+  it('R14 a DELETE whose Location under the resource’s path answers 404 succeeded: the resource is gone', () => {
+    const step = poll(start('DELETE', res(202, { Location: under })), res(404));
+    expect(step.snapshot).toMatchObject({ state: 'succeeded', httpStatus: 404 });
+  });
+  it('R14 a DELETE whose Location is a wrong URL (/foo) answering 404 is not reported done: R13 makes it failed', () => {
+    const step = poll(start('DELETE', res(202, { Location: '/foo' })), res(404));
+    expect(step.state.token.pollUrl).toBe(`${wrong}?api-version=2024-01-01`);
+    expect(step.snapshot).toMatchObject({ state: 'failed', httpStatus: 404, error: { code: 'Http404' } });
+    expect(step.snapshot!.error!.message).toContain(wrong);
+  });
+  it('R14 a DELETE whose monitor is a wrong URL answering 404 is an HttpError (R13), not success', () => {
+    const step = poll(start('DELETE', res(202, { 'Azure-AsyncOperation': '/foo' })), res(404));
+    expect(errorOf(step)).toBeInstanceOf(HttpError);
+    expect(errorOf(step)).toMatchObject({ status: 404 });
+  });
+  it('R14 the resource itself answering 404 (other case, trailing slash) counts; a sibling or a parent does not', () => {
+    const path = RESOURCE.split('?')[0]!;
+    for (const [url, gone] of [
+      [`${path.toUpperCase().replace('HTTPS://MANAGEMENT.AZURE.COM', ARM)}/`, true],
+      [`${path}/operationStatuses/x`, true],
+      [`${path}2/operationStatuses/x`, false],
+      [path.slice(0, path.lastIndexOf('/')), false],
+      [`https://other.example.com${new URL(path).pathname}`, false],
+    ] as const) {
+      const step = poll(start('DELETE', res(202, { Location: url })), res(404));
+      expect(step.snapshot?.state, url).toBe(gone ? 'succeeded' : 'failed');
+    }
+  });
+  it("R14 deleteNotFound: 'error' makes the resource-scoped 404 an HttpError", () => {
+    const step = poll(start('DELETE', res(202, { Location: under })), res(404), { deleteNotFound: 'error' });
+    expect(errorOf(step)).toBeInstanceOf(HttpError);
+  });
+});
+
+describe('R16 an operation started with GET', () => {
+  it('R16 a GET answered 202 with Operation-Location is polled like a POST, and its result is the monitor’s (X2)', () => {
+    const first = start('GET', res(202, { 'Operation-Location': MONITOR }));
+    expect(first.state.token).toMatchObject({ method: 'GET', mode: 'status', pollUrl: MONITOR });
+    const done = poll(first, res(200, {}, { status: 'Succeeded', result: { rows: 3 } }));
+    expect(done.snapshot).toMatchObject({ state: 'succeeded', result: { rows: 3 } });
+  });
+  it('R16 R6 a GET answered 202 with no polling header is a ProtocolError; a plain 200 is done at once', () => {
+    expect(errorOf(start('GET', res(202)))).toBeInstanceOf(ProtocolError);
+    expect(start('GET', res(200, {}, { rows: 1 })).snapshot).toMatchObject({ state: 'succeeded', result: { rows: 1 } });
   });
 });
