@@ -310,10 +310,11 @@ const CASES: Array<[string, string, Expected]> = [
   ['LROSADs_put200InvalidJson', 'F2', { error: 'ProtocolError', rule: 'F2' }],
   ['LROSADs_putAsyncRelativeRetryInvalidHeader', 'R7 R13 T3', { error: 'HttpError', status: 404 }],
   ['LROSADs_putAsyncRelativeRetryInvalidJsonPolling', 'R9 F2', { error: 'ProtocolError', rule: 'R9' }],
-  // the relative Location /foo is resolved (R7) and answers 404, which during a DELETE means gone (R14); with deleteNotFound: error it is an HttpError (next test)
-  ['LROSADs_delete202RetryInvalidHeader', 'R7 R14 T3', { state: 'succeeded', status: 'Succeeded', polls: 1 }],
-  // the relative monitor /foo answers 404, which during a DELETE means gone (R14)
-  ['LROSADs_deleteAsyncRelativeRetryInvalidHeader', 'R7 R14', { state: 'succeeded', status: 'Succeeded', polls: 1 }],
+  // the relative Location /foo is resolved (R7) and answers 404; /foo is not the resource nor under it, so the
+  // 404 proves nothing (R14): a Location poll 4xx is a failed snapshot (R13), never a success
+  ['LROSADs_delete202RetryInvalidHeader', 'R7 R14 R13 T3', { state: 'failed', status: 'Failed', polls: 1 }],
+  // the relative monitor /foo answers 404: not proof of deletion (R14), a monitor 4xx is an HttpError (R13)
+  ['LROSADs_deleteAsyncRelativeRetryInvalidHeader', 'R7 R14 R13', { error: 'HttpError', status: 404 }],
   ['LROSADs_deleteAsyncRelativeRetryInvalidJsonPolling', 'R9 F2', { error: 'ProtocolError', rule: 'R9' }],
   // the relative Location /foo is resolved (R7) and answers 404: a Location poll 4xx is a failed snapshot (R13)
   ['LROSADs_post202RetryInvalidHeader', 'R7 R13', { state: 'failed', status: 'Failed', polls: 1 }],
@@ -340,8 +341,19 @@ const CASES: Array<[string, string, Expected]> = [
     },
   ],
   ['LROsCustomHeader_post202Retry200', 'R3', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
-  ['LROsCustomHeader_postAsyncRetrySucceeded', 'R1 X2', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
+  // a monitor with neither result nor properties: its body is the result (X2), as in every Azure SDK
+  [
+    'LROsCustomHeader_postAsyncRetrySucceeded',
+    'R1 X2',
+    { state: 'succeeded', status: 'Succeeded', polls: 2, result: { status: 'Succeeded' } },
+  ],
 ];
+
+// Where tracking without finalStateVia must end otherwise (PROTOCOL X5, POST not given: the initial
+// Location): the route answers that Location with 400, as it expects only a client told to read the monitor.
+const WITHOUT_FINAL_STATE_VIA: Record<string, Expected> = {
+  LROs_postDoubleHeadersFinalAzureHeaderGet: { error: 'HttpError', status: 400 },
+};
 
 interface Operation {
   method: LroMethod;
@@ -435,9 +447,28 @@ afterAll(async () => {
 
 const CLIENT_REQUEST_ID = '9C4D50EE-2D56-4CD3-8152-34347DC9F2B0';
 
+/**
+ * The two ways a client tracks each LRO: with no `finalStateVia`, and with the one a client generated
+ * for an ARM service passes (the swagger's own `x-ms-long-running-operation-options`, else PUT and
+ * PATCH `original-uri`, POST `location`, DELETE none).
+ */
+const RUNS = {
+  'without finalStateVia': (): PollOptions['finalStateVia'] => undefined,
+  'with the generated client’s finalStateVia': (operation: Operation): PollOptions['finalStateVia'] =>
+    operation.finalStateVia ?? GENERATED_FINAL_STATE_VIA[operation.method],
+} as const;
+type RunName = keyof typeof RUNS;
+
+const GENERATED_FINAL_STATE_VIA: Partial<Record<LroMethod, PollOptions['finalStateVia']>> = {
+  PUT: 'original-uri',
+  PATCH: 'original-uri',
+  POST: 'location',
+};
+
 async function track(
   operationId: string,
   extra: PollOptions = {},
+  run: RunName = 'with the generated client’s finalStateVia',
 ): Promise<{ snapshots: Awaited<ReturnType<typeof collect>>; error?: unknown }> {
   const operation = operations().get(operationId);
   if (!operation) throw new Error(`${operationId} is not an LRO of the server's swagger`);
@@ -450,7 +481,8 @@ async function track(
     ...(headers ? { headers } : {}),
     ...extra,
   };
-  if (operation.finalStateVia) options.finalStateVia = operation.finalStateVia;
+  const via = RUNS[run](operation);
+  if (via !== undefined) options.finalStateVia = via;
   const request = {
     method: operation.method,
     url: `${base}${operation.path}`,
@@ -467,10 +499,11 @@ function collect(source: ReturnType<typeof trackOperation>) {
   return lastValueFrom(source.pipe(toArray()));
 }
 
-describe("the AutoRest test server's LRO scenarios", () => {
-  for (const [operationId, rules, expected] of CASES) {
-    it(`${rules} ${operationId}`, async () => {
-      const { snapshots, error } = await track(operationId);
+describe.each(Object.keys(RUNS) as RunName[])("the AutoRest test server's LRO scenarios, %s", (run) => {
+  for (const [operationId, rules, generated] of CASES) {
+    const expected = (run === 'without finalStateVia' ? WITHOUT_FINAL_STATE_VIA[operationId] : undefined) ?? generated;
+    it(`${rules} X5 ${operationId}`, async () => {
+      const { snapshots, error } = await track(operationId, {}, run);
       if ('error' in expected) {
         expect(error, 'a typed error, not a made-up outcome').toBeDefined();
         expect(error).toMatchObject({
@@ -493,9 +526,13 @@ describe("the AutoRest test server's LRO scenarios", () => {
     });
   }
 
-  it('R14 LROSADs_delete202RetryInvalidHeader with deleteNotFound: error is an HttpError 404', async () => {
-    const { error } = await track('LROSADs_delete202RetryInvalidHeader', { deleteNotFound: 'error' });
-    expect(error).toMatchObject({ name: 'HttpError', status: 404 });
+  it('R14 R13 LROSADs_delete202RetryInvalidHeader: the 404 of a wrong URL fails the same with either deleteNotFound, naming the status and URL', async () => {
+    for (const deleteNotFound of ['succeeded', 'error'] as const) {
+      const { snapshots, error } = await track('LROSADs_delete202RetryInvalidHeader', { deleteNotFound }, run);
+      expect(error).toBeUndefined();
+      expect(snapshots.at(-1)).toMatchObject({ state: 'failed', httpStatus: 404, error: { code: 'Http404' } });
+      expect(snapshots.at(-1)!.error!.message).toContain(`${base}/foo`);
+    }
   });
 
   it('X5 every LRO of the swagger is in the table, and every scenario of the server was exercised (its coverage report)', async () => {
