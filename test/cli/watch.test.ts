@@ -49,6 +49,18 @@ describe('rx-lro watch', () => {
     expect(err).toContain('Conflict: name taken');
   });
 
+  it('R16 tracks an operation started with --method GET; a GET with --body is a usage error (exit 2)', async () => {
+    const p = `/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Test/things/watch${++n}/export`;
+    sim.define(`GET ${p}`, { pattern: 'operation-location', polls: 2, resource: { rows: 7 } });
+    const url = `${sim.url}${p}?api-version=2024-01-01`;
+    const { code, out } = await watch(['--method', 'get', '--url', url, '--json', ...FAST]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ state: 'succeeded', result: { rows: 7 }, resumeToken: { method: 'GET' } });
+    const withBody = await watch(['--method', 'GET', '--url', url, '--body', '{}', ...FAST]);
+    expect(withBody.code).toBe(2);
+    expect(withBody.err).toContain('GET');
+  });
+
   it('exits 1 when the operation is canceled', async () => {
     const url = sim.url + path({ pattern: 'azure-async-operation', polls: 1, outcome: 'Cancelled' });
     expect((await watch(['--method', 'POST', '--url', url, ...FAST])).code).toBe(1);
