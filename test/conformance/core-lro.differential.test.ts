@@ -1,25 +1,34 @@
 // Differential conformance: rx-lro and @azure/core-lro 3.3.1 (the JS Azure SDK's poller) track the
-// same scripted operations of rx-lro's simulator over real HTTP, and must end the same way: same
-// terminal state, deep-equal result, and the same final GET (which of the original URL, the initial
-// Location or the monitor's resourceLocation each client fetched once the operation was over: the
-// simulator serves the same resource at all three, so only its request log tells them apart).
-// PROTOCOL.md says rx-lro does what the Azure SDKs do where they
-// agree; where PROTOCOL decides otherwise on purpose, the cell is listed in DELIBERATE with its rule,
-// and the test then asserts that the two DO differ and that rx-lro does what PROTOCOL says (so an
-// entry cannot go stale, nor hide another difference).
+// same operations over real HTTP and must end the same way: same terminal state, deep-equal result,
+// and (over the simulator) the same final GET, i.e. which of the original URL, the initial Location
+// or the monitor's resourceLocation each client fetched once the operation was over. The simulator
+// serves the same resource at all three, so only its request log tells them apart.
 //
-// Cells: every simulator pattern × the methods it allows × outcome × the script variants that change
-// the final result × finalStateVia. Each client gets its own path with the same script; results are
-// normalised (simulator origin, operation ids, the two paths) before they are compared.
+// PROTOCOL.md says rx-lro does what the Azure SDKs do where they agree. Where PROTOCOL decides
+// otherwise on purpose, the cell is listed in DELIBERATE (DELIBERATE_ROUTES for the AutoRest routes)
+// with its rule; the test then asserts that the two DO differ and that rx-lro does what the rule
+// says, so an entry can neither go stale nor hide another difference. Every other cell must agree.
 //
-// DIFF_REPORT=1 writes every cell where the two differ (deliberate or not) as a markdown table to
-// test-results/core-lro-differential.md and prints it.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// 1. rx-lro's simulator: every pattern × the methods it allows × outcome × the variants that change
+//    the final result (Location header, resourceLocation, how a Location poll fails) × finalStateVia,
+//    plus a DELETE whose first poll answers 404. Each client gets its own path with the same script;
+//    results are normalised (origin, operation ids, the two paths) before they are compared.
+// 2. The AutoRest test server's LRO routes (each with the swagger's final-state-via).
+//
+// core-lro gets what a generated client's pipeline would give it: lower-cased headers, parsed JSON,
+// transient statuses retried, an error status (or unparsable JSON) thrown as a RestError.
+// A RestError while polling makes core-lro's state `failed`; rx-lro's stream errors are `error`.
+//
+// DIFF_REPORT=1 writes every cell where the two differ, and every DELIBERATE cell, as markdown
+// tables (and JSON) to test-results/core-lro-differential*.{md,json}, and prints them.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHttpPoller, type OperationResponse, type ResourceLocationConfig, type RunningOperation } from '@azure/core-lro';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trackOperation, type FinalStateVia, type LroMethod, type PollOptions } from '../../src/index';
+import { trackOperation, type FetchLike, type FinalStateVia, type LroMethod, type PollOptions } from '../../src/index';
 import { startSimulator, type LroPattern, type OperationScript, type Simulator } from '../../src/testing/index';
 
 type Outcome = 'Succeeded' | 'Failed' | 'Canceled';
@@ -206,14 +215,28 @@ function describeCell(cell: Cell): string {
 /** What a client reports; the final GETs come from the simulator's log. */
 type Ending = Omit<Seen, 'finalGets'>;
 
-async function trackWithRxLro(cell: Cell, url: string): Promise<Ending> {
-  const options: PollOptions = { delay: 1 };
-  if (cell.finalStateVia !== undefined) options.finalStateVia = cell.finalStateVia;
-  const body = requestBody(cell);
+type Fetch = typeof globalThis.fetch;
+
+/** An operation to start, the same for both clients. */
+interface Start {
+  method: LroMethod;
+  url: string;
+  body?: unknown;
+  /** Sent with every request (the AutoRest custom-header scenarios check them). */
+  headers?: Record<string, string>;
+  finalStateVia: FinalStateVia | undefined;
+  /** Both clients send through this fetch (globalThis.fetch, or a cookie jar over it). */
+  fetch: Fetch;
+}
+
+async function trackWithRxLro(start: Start): Promise<Ending> {
+  const options: PollOptions = { delay: 1, retry: { baseDelayMs: 1, jitter: 0 }, fetch: start.fetch as unknown as FetchLike };
+  if (start.finalStateVia !== undefined) options.finalStateVia = start.finalStateVia;
+  if (start.headers !== undefined) options.headers = start.headers;
+  const request =
+    start.body === undefined ? { method: start.method, url: start.url } : { method: start.method, url: start.url, body: start.body };
   try {
-    const snapshots = await lastValueFrom(
-      trackOperation(body === undefined ? { method: cell.method, url } : { method: cell.method, url, body }, options).pipe(toArray()),
-    );
+    const snapshots = await lastValueFrom(trackOperation(request, options).pipe(toArray()));
     const last = snapshots[snapshots.length - 1];
     if (last === undefined) return { state: 'error', detail: 'the stream completed without a snapshot' };
     if (last.state === 'running') return { state: 'error', detail: 'the stream completed while running' };
@@ -236,17 +259,33 @@ class RestError extends Error {
   }
 }
 
-/** One request over real fetch, shaped as core-lro's `OperationResponse`; an error status throws a `RestError`, as a generated client's does. */
-async function send(method: string, url: string, body?: unknown): Promise<OperationResponse> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+/** `408`, `429` and the 5xx but `501`/`505`: what the Azure SDK pipeline's retry policies retry. */
+const isTransient = (status: number): boolean => status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+const PIPELINE_RETRIES = 3;
+
+/**
+ * One request as a generated client's pipeline sends it for core-lro: transient statuses retried,
+ * the JSON body parsed, header names lower-cased, and an error status thrown as a `RestError`.
+ */
+async function send(start: Start, method: string, url: string, body?: unknown): Promise<OperationResponse> {
+  const headers: Record<string, string> = { accept: 'application/json', ...start.headers };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await globalThis.fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let response = await start.fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  for (let retry = 1; retry <= PIPELINE_RETRIES && isTransient(response.status); retry++) {
+    await response.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    response = await start.fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  }
   const text = await response.text();
   let parsed: unknown;
   if (text !== '') {
     try {
       parsed = JSON.parse(text);
     } catch {
+      // core-client's deserialization policy fails a JSON response it cannot parse.
+      if (/json/i.test(response.headers.get('content-type') ?? '')) {
+        throw new RestError(`PARSE_ERROR: the ${response.status} body of ${method} is not JSON`, response.status);
+      }
       parsed = text;
     }
   }
@@ -264,17 +303,16 @@ async function send(method: string, url: string, body?: unknown): Promise<Operat
   };
 }
 
-async function trackWithCoreLro(cell: Cell, url: string): Promise<Ending> {
-  const body = requestBody(cell);
+async function trackWithCoreLro(start: Start): Promise<Ending> {
   const lro: RunningOperation = {
-    sendInitialRequest: () => send(cell.method, url, body),
-    sendPollRequest: (path) => send('GET', new URL(path, url).href),
+    sendInitialRequest: () => send(start, start.method, start.url, start.body),
+    sendPollRequest: (path) => send(start, 'GET', new URL(path, start.url).href),
   };
   const poller = createHttpPoller<unknown, { status: 'notStarted' | 'running' | 'succeeded' | 'canceled' | 'failed'; result?: unknown }>(
     lro,
-    cell.finalStateVia === undefined
+    start.finalStateVia === undefined
       ? { intervalInMs: 1 }
-      : { intervalInMs: 1, resourceLocationConfig: cell.finalStateVia as ResourceLocationConfig },
+      : { intervalInMs: 1, resourceLocationConfig: start.finalStateVia as ResourceLocationConfig },
   );
   try {
     const result = await poller.pollUntilDone();
@@ -439,10 +477,18 @@ async function runCell(cell: Cell): Promise<Run> {
   const paths = [`${PREFIX}/${cell.id}-rx`, `${PREFIX}/${cell.id}-core`] as const;
   const script = scriptOf(cell);
   for (const path of paths) sim.define(`${cell.method} ${path}`, script);
-  const [rx, core] = await Promise.all([
-    trackWithRxLro(cell, `${sim.url}${paths[0]}?api-version=${API_VERSION}`),
-    trackWithCoreLro(cell, `${sim.url}${paths[1]}?api-version=${API_VERSION}`),
-  ]);
+  const start = (path: string): Start => {
+    const body = requestBody(cell);
+    const url = `${sim.url}${path}?api-version=${API_VERSION}`;
+    return {
+      method: cell.method,
+      url,
+      finalStateVia: cell.finalStateVia,
+      fetch: globalThis.fetch,
+      ...(body === undefined ? {} : { body }),
+    };
+  };
+  const [rx, core] = await Promise.all([trackWithRxLro(start(paths[0])), trackWithCoreLro(start(paths[1]))]);
   const seen = (ending: Ending, path: string): Seen => {
     const finalGets = finalGetsOf(cell.method, path);
     return 'result' in ending ? { ...ending, result: normalise(ending.result, sim, paths), finalGets } : { ...ending, finalGets };
@@ -462,12 +508,12 @@ async function runAll(cells: readonly Cell[]): Promise<void> {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }
 
-function show(seen: Seen): string {
+function show(seen: Seen, finalGets = true): string {
   const parts: string[] = [seen.state];
   if (seen.state === 'succeeded') parts.push(seen.result === undefined ? 'no result' : `\`${JSON.stringify(seen.result)}\``);
-  parts.push(seen.finalGets.length === 0 ? '(no final GET)' : `(final GET: ${seen.finalGets.join(', ')})`);
-  if (seen.detail !== undefined) parts.push(seen.detail);
-  return parts.join(' ').replace(/\|/g, '\\|');
+  if (finalGets) parts.push(seen.finalGets.length === 0 ? '(no final GET)' : `(final GET: ${seen.finalGets.join(', ')})`);
+  if (seen.detail !== undefined) parts.push(seen.detail.slice(0, 300));
+  return parts.join(' ').replace(/\s+/g, ' ').replace(/\|/g, '\\|');
 }
 
 function writeReport(): void {
@@ -485,7 +531,7 @@ function writeReport(): void {
     ),
     '',
   ];
-  const dir = join(__dirname, '..', '..', 'test-results');
+  const dir = join(ROOT, 'test-results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'core-lro-differential.md'), lines.join('\n'));
   writeFileSync(join(dir, 'core-lro-differential.json'), JSON.stringify(rows, null, 2));
@@ -528,3 +574,297 @@ describe('rx-lro and @azure/core-lro 3.3.1 over the simulator', () => {
     });
   }
 });
+
+// ---- The AutoRest test server's LRO routes ---------------------------------------------------
+// The server every Azure SDK generator is tested against (started as test/conformance/autorest.test.ts
+// does). Its routes keep their progress in cookies: each client gets its own jar, so each runs the
+// scenario from the start. No request log here: state and result are compared, not the final GETs.
+
+const ROOT = join(__dirname, '..', '..');
+const AUTOREST_PACKAGE = join(ROOT, 'node_modules', '@microsoft.azure', 'autorest.testserver');
+
+/** One LRO operation of the server's swagger. */
+interface Route {
+  operationId: string;
+  method: LroMethod;
+  path: string;
+  finalStateVia: FinalStateVia | undefined;
+}
+
+/** A difference PROTOCOL.md decides on purpose, for AutoRest routes. */
+interface DeliberateRoute {
+  rule: string;
+  when: (route: Route) => boolean;
+  reason: string;
+  rxLro: (route: Route) => Omit<Seen, 'finalGets'>;
+}
+
+function routes(): Route[] {
+  const text = readFileSync(join(AUTOREST_PACKAGE, 'swagger', 'lro.json'), 'utf8').replace(/^\uFEFF/, '');
+  const spec = JSON.parse(text) as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          operationId: string;
+          'x-ms-long-running-operation'?: boolean;
+          'x-ms-long-running-operation-options'?: { 'final-state-via'?: FinalStateVia };
+        }
+      >
+    >;
+  };
+  const found: Route[] = [];
+  for (const [path, methods] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      if (op['x-ms-long-running-operation'] !== true) continue;
+      const finalStateVia = op['x-ms-long-running-operation-options']?.['final-state-via'];
+      found.push({ operationId: op.operationId, method: method.toUpperCase() as LroMethod, path, finalStateVia });
+    }
+  }
+  return found.sort((a, b) => a.operationId.localeCompare(b.operationId));
+}
+
+/**
+ * A cookie jar over globalThis.fetch, as a browser keeps one. Requests to another origin (a route
+ * that sends a header no client should follow, http://localhost/fakeurl…) fail as a refused
+ * connection would, without leaving the machine's test servers.
+ */
+function cookieJarFetch(origin: string): Fetch {
+  const jar = new Map<string, string>();
+  return async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (new URL(url).origin !== origin) throw new TypeError(`fetch failed: ${url} is not the test server`);
+    const headers = new Headers(init?.headers);
+    if (jar.size > 0) headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
+    const response = await globalThis.fetch(input, { ...init, headers });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';');
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at).trim();
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(attributes.join(';'))) jar.delete(name);
+      else jar.set(name, pair.slice(at + 1));
+    }
+    return response;
+  };
+}
+
+function routeRules(route: Route): string[] {
+  const rules = [{ PUT: 'X1', PATCH: 'X1', POST: 'X2', DELETE: 'X3' }[route.method]];
+  if (route.finalStateVia !== undefined) rules.push('X5');
+  return rules;
+}
+
+const among =
+  (...operationIds: string[]) =>
+  (route: Route): boolean =>
+    operationIds.includes(route.operationId);
+
+const DELIBERATE_ROUTES: DeliberateRoute[] = [
+  {
+    rule: 'X3',
+    when: among(
+      'LRORetrys_deleteAsyncRelativeRetrySucceeded',
+      'LROs_deleteAsyncNoHeaderInRetry',
+      'LROs_deleteAsyncNoRetrySucceeded',
+      'LROs_deleteAsyncRetrySucceeded',
+    ),
+    reason: 'a DELETE takes no result from its status monitor; core-lro 3.3.1 returns the monitor body',
+    rxLro: () => ({ state: 'succeeded' }),
+  },
+  {
+    rule: 'X2',
+    when: among('LROsCustomHeader_postAsyncRetrySucceeded'),
+    reason:
+      'a POST without Location whose succeeded monitor has neither `result` nor `properties` has no result; core-lro 3.3.1 returns the monitor body',
+    rxLro: () => ({ state: 'succeeded' }),
+  },
+  {
+    rule: 'X1 X5',
+    when: among('LROs_patch202RetryWithAsyncAndLocationHeader'),
+    reason: 'a PATCH without finalStateVia GETs the original URL; core-lro 3.3.1 GETs the initial Location',
+    rxLro: () => ({
+      state: 'succeeded',
+      result: { properties: { provisioningState: 'Succeeded' }, id: '/lro/patch/202/retry/asyncAndLocationHeader', name: 'foo' },
+    }),
+  },
+  {
+    rule: 'R3',
+    when: among('LROs_deleteProvisioning202Deletingcanceled200', 'LROs_deleteProvisioning202DeletingFailed200'),
+    reason:
+      'a terminal Location response whose body has provisioningState Failed/Canceled ends the operation so; core-lro 3.3.1 reports success with that body',
+    rxLro: (route) => ({ state: route.operationId.endsWith('canceled200') ? 'canceled' : 'failed' }),
+  },
+  {
+    rule: 'R5',
+    when: among('LROs_patch200SucceededIgnoreHeaders'),
+    reason:
+      'a PATCH answered 200 with a terminal provisioningState is done, its polling headers ignored; ' +
+      'core-lro 3.3.1 reads provisioningState for a PUT only and follows the Azure-AsyncOperation header (a URL that must not be called)',
+    rxLro: () => ({ state: 'succeeded', result: { properties: { provisioningState: 'Succeeded' }, id: '100', name: 'foo' } }),
+  },
+  {
+    rule: 'R13',
+    when: among(
+      'LROSADs_deleteAsyncRelativeRetry400',
+      'LROSADs_postAsyncRelativeRetry400',
+      'LROSADs_putAsyncRelativeRetry400',
+      'LROSADs_postAsyncRelativeRetryInvalidHeader',
+      'LROSADs_putAsyncRelativeRetryInvalidHeader',
+    ),
+    reason:
+      'an error status from a status monitor means the status could not be read: the stream ends with an HttpError; ' +
+      'core-lro 3.3.1 marks the operation failed',
+    rxLro: () => ({ state: 'error' }),
+  },
+  {
+    rule: 'R13 R14',
+    when: among('LROSADs_deleteAsyncRelativeRetryInvalidHeader'),
+    reason:
+      'a 404 from a status monitor at /foo is no proof that the deleted resource is gone (R14): the stream ends with an HttpError (R13); ' +
+      'core-lro 3.3.1 marks the operation failed',
+    rxLro: () => ({ state: 'error' }),
+  },
+  {
+    rule: 'R4 R13',
+    when: among('LROSADs_putNonRetry201Creating400', 'LROSADs_putNonRetry201Creating400InvalidJson'),
+    reason:
+      "an error status while polling a PUT's own URL for its provisioningState means the state could not be read: an HttpError, " +
+      'as from a status monitor; core-lro 3.3.1 marks the operation failed',
+    rxLro: () => ({ state: 'error' }),
+  },
+  {
+    rule: 'R9',
+    when: among(
+      'LROSADs_deleteAsyncRelativeRetryNoStatus',
+      'LROSADs_postAsyncRelativeRetryNoPayload',
+      'LROSADs_putAsyncRelativeRetryNoStatus',
+      'LROSADs_putAsyncRelativeRetryNoStatusPayload',
+      'LROSADs_deleteAsyncRelativeRetryInvalidJsonPolling',
+      'LROSADs_postAsyncRelativeRetryInvalidJsonPolling',
+      'LROSADs_putAsyncRelativeRetryInvalidJsonPolling',
+    ),
+    reason:
+      'a status monitor body without a string `status` (missing, or not JSON) is a ProtocolError; ' +
+      'core-lro 3.3.1 takes a missing status for success from the HTTP status, and marks an unparsable body failed',
+    rxLro: () => ({ state: 'error' }),
+  },
+  {
+    rule: 'R6',
+    when: among('LROSADs_post202NoLocation'),
+    reason: 'a 202 to a POST with no polling header is a ProtocolError; core-lro 3.3.1 reports success with no result',
+    rxLro: () => ({ state: 'error' }),
+  },
+];
+
+const ROUTES = routes();
+const routeRuns = new Map<string, { rx: Seen; core: Seen }>();
+
+describe("rx-lro and @azure/core-lro 3.3.1 over the AutoRest test server's LRO routes", () => {
+  let server: ChildProcess | undefined;
+  let coverageDir = '';
+
+  beforeAll(async () => {
+    coverageDir = mkdtempSync(join(tmpdir(), 'rx-lro-differential-'));
+    server = spawn(process.execPath, [join(__dirname, 'autorest-server.cjs'), coverageDir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const base = await new Promise<string>((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`the AutoRest test server did not start: ${seen.slice(-500)}`)), 30_000);
+      server!.stdout!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        const match = /Started server on port (\d+)/.exec(seen);
+        if (match) {
+          clearTimeout(timer);
+          resolve(`http://127.0.0.1:${match[1]}`);
+        }
+      });
+      server!.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the AutoRest test server exited (${code}): ${seen.slice(-500)}`));
+      });
+    });
+    const run = async (route: Route): Promise<void> => {
+      const start = (): Start => ({
+        method: route.method,
+        url: `${base}${route.path}`,
+        finalStateVia: route.finalStateVia,
+        fetch: cookieJarFetch(base),
+        ...(route.method === 'PUT' || route.method === 'PATCH' ? { body: { location: 'West US' } } : {}),
+        // The custom-header routes check that every request carries the caller's client request id.
+        ...(route.operationId.startsWith('LROsCustomHeader')
+          ? { headers: { 'x-ms-client-request-id': '9C4D50EE-2D56-4CD3-8152-34347DC9F2B0' } }
+          : {}),
+      });
+      const [rx, core] = await Promise.all([trackWithRxLro(start()), trackWithCoreLro(start())]);
+      routeRuns.set(route.operationId, { rx: { ...rx, finalGets: [] }, core: { ...core, finalGets: [] } });
+    };
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < ROUTES.length) await run(ROUTES[next++]!);
+      }),
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    if (process.env.DIFF_REPORT === '1' && routeRuns.size > 0) writeRouteReport();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server!.once('exit', resolve));
+      server.kill();
+      await exited;
+    }
+    if (coverageDir !== '') rmSync(coverageDir, { recursive: true, force: true });
+  });
+
+  it('finds the LRO routes of the swagger', () => {
+    expect(ROUTES.length).toBeGreaterThan(70);
+    expect(routeRuns.size).toBe(ROUTES.length);
+  });
+
+  for (const route of ROUTES) {
+    const deliberate = DELIBERATE_ROUTES.find((d) => d.when(route));
+    const rules = routeRules(route);
+    if (deliberate) {
+      for (const rule of deliberate.rule.split(' ')) if (!rules.includes(rule)) rules.push(rule);
+    }
+    const via = `fsv=${route.finalStateVia ?? '(none)'}`;
+    const name = `${rules.join(' ')} ${route.operationId} ${route.method} ${via}: ${deliberate ? `differs from core-lro on purpose (${deliberate.rule})` : 'as core-lro'}`;
+    it(name, () => {
+      const run = routeRuns.get(route.operationId)!;
+      if (deliberate) {
+        expect(comparable(run.rx), `${deliberate.rule}: ${deliberate.reason}`).toEqual(
+          comparable({ ...deliberate.rxLro(route), finalGets: [] }),
+        );
+        expect(same(run.rx, run.core), `${deliberate.rule} no longer differs from core-lro: remove the entry`).toBe(false);
+      } else {
+        expect(comparable(run.rx), `rx-lro ${show(run.rx, false)}; core-lro ${show(run.core, false)}`).toEqual(comparable(run.core));
+      }
+    });
+  }
+});
+
+function writeRouteReport(): void {
+  const rows = ROUTES.map((route) => ({ route, ...routeRuns.get(route.operationId)! })).filter(
+    ({ route, rx, core }) => !same(rx, core) || DELIBERATE_ROUTES.some((d) => d.when(route)),
+  );
+  const lines = [
+    `# rx-lro vs @azure/core-lro 3.3.1 on the AutoRest test server: ${rows.length} of ${routeRuns.size} routes listed`,
+    '',
+    '| route | rules | rx-lro | core-lro | DELIBERATE |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(({ route, rx, core }) => {
+      const deliberate = DELIBERATE_ROUTES.find((d) => d.when(route));
+      const via = route.finalStateVia ?? '(none)';
+      return `| ${route.operationId} ${route.method} fsv=${via} | ${routeRules(route).join(' ')} | ${show(rx, false)} | ${show(core, false)} | ${deliberate ? deliberate.rule : ''} |`;
+    }),
+    '',
+  ];
+  const dir = join(ROOT, 'test-results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'core-lro-differential-autorest.md'), lines.join('\n'));
+  writeFileSync(join(dir, 'core-lro-differential-autorest.json'), JSON.stringify(rows, null, 2));
+  console.log(lines.join('\n'));
+}
