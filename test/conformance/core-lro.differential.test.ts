@@ -47,6 +47,12 @@ interface Cell {
   locationFailure?: 400 | 'provisioning-state';
   /** DELETE: the first poll answers 404 and the operation is gone from then on (R14). */
   fault?: 'gone';
+  /**
+   * A case seen on real services: a succeeded monitor whose body looks like the resource (`inline`), a
+   * service with no GET route on the original URL (`no-get-route`), a wrong relative polling header
+   * `/foo` (`wrong-url`), polling URLs under the resource's path that vanish with it (`scoped`).
+   */
+  variant?: 'inline' | 'no-get-route' | 'wrong-url' | 'scoped';
   finalStateVia: FinalStateVia | undefined;
 }
 
@@ -127,6 +133,10 @@ function scriptOf(cell: Cell): OperationScript {
   if (cell.resourceLocation !== undefined) script.resourceLocation = cell.resourceLocation;
   if (cell.locationFailure !== undefined) script.locationFailure = cell.locationFailure;
   if (cell.fault === 'gone') script.faults = [{ on: 'poll', nth: 1, kind: 'gone' }];
+  if (cell.variant === 'inline') script.monitorResult = 'inline';
+  if (cell.variant === 'no-get-route') script.resourceRoute = false;
+  if (cell.variant === 'wrong-url') script.pollingUrl = '/foo';
+  if (cell.variant === 'scoped') script.resourceScopedUrls = true;
   return script;
 }
 
@@ -136,6 +146,7 @@ function cellId(cell: Omit<Cell, 'id'>): string {
   if (cell.resourceLocation !== undefined) parts.push(`rl${cell.resourceLocation ? 1 : 0}`);
   if (cell.locationFailure !== undefined) parts.push(cell.locationFailure === 400 ? 'http400' : 'psfail');
   if (cell.fault !== undefined) parts.push(cell.fault);
+  if (cell.variant !== undefined) parts.push(cell.variant);
   parts.push(`fsv-${cell.finalStateVia ?? 'none'}`);
   return parts.join('-');
 }
@@ -174,6 +185,20 @@ function buildCells(): Cell[] {
   for (const pattern of ['azure-async-operation', 'operation-location', 'location'] as const) {
     add({ pattern, method: 'DELETE', outcome: 'Succeeded', fault: 'gone', finalStateVia: undefined });
   }
+  for (const finalStateVia of FINAL_STATE_VIA) {
+    const succeeded = { outcome: 'Succeeded' as const, finalStateVia };
+    // X1 X2 X5: a monitor that looks like the resource is still not where a PUT/PATCH result comes from.
+    for (const pattern of MONITOR_PATTERNS) {
+      for (const method of ['PUT', 'PATCH', 'POST'] as const) add({ ...succeeded, pattern, method, variant: 'inline' });
+    }
+    // X5: the terminal Location response is the result; the original URL has no GET route to fall back on.
+    for (const method of ['PUT', 'PATCH'] as const) add({ ...succeeded, pattern: 'location', method, variant: 'no-get-route' });
+    // R13 R14: the 404 of a wrong URL is no proof of deletion; under the resource's path it is.
+    for (const pattern of ['azure-async-operation', 'operation-location', 'location'] as const) {
+      add({ ...succeeded, pattern, method: 'DELETE', variant: 'wrong-url' });
+      add({ ...succeeded, pattern, method: 'DELETE', variant: 'scoped' });
+    }
+  }
   return cells;
 }
 
@@ -183,7 +208,8 @@ function rulesOf(cell: Cell): string[] {
     { 'azure-async-operation': 'R1', 'operation-location': 'R2', location: 'R3', 'provisioning-state': 'R4', sync: 'R5' }[cell.pattern],
   ];
   const monitor = MONITOR_PATTERNS.includes(cell.pattern);
-  if (cell.fault === 'gone') return [...rules, 'R13', 'R14'];
+  if (cell.fault === 'gone' || cell.variant === 'wrong-url') return [...rules, 'R13', 'R14'];
+  if (cell.variant === 'scoped') return [...rules, 'R14'];
   if (cell.outcome !== 'Succeeded') {
     if (cell.locationFailure === 400) rules.push('R13');
     if (cell.pattern !== 'sync' && cell.pattern !== 'provisioning-state') rules.push('X6');
@@ -206,6 +232,7 @@ function describeCell(cell: Cell): string {
     cell.resourceLocation === undefined ? undefined : `resourceLocation=${cell.resourceLocation}`,
     cell.locationFailure === undefined ? undefined : `locationFailure=${cell.locationFailure}`,
     cell.fault === undefined ? undefined : `fault=${cell.fault}@poll1`,
+    cell.variant,
   ].filter((v) => v !== undefined);
   return [cell.method, cell.pattern, cell.outcome, ...variants, `fsv=${cell.finalStateVia ?? '(none)'}`].join(' ');
 }
@@ -380,7 +407,8 @@ function finalGetsOf(method: LroMethod, path: string): FinalGet[] {
 // ---- Deliberate differences (PROTOCOL.md decides otherwise than core-lro 3.3.1) ---------------
 
 const isMonitor = (cell: Cell): boolean => MONITOR_PATTERNS.includes(cell.pattern);
-const monitorSucceeded = (cell: Cell): boolean => isMonitor(cell) && cell.outcome === 'Succeeded' && cell.fault === undefined;
+const monitorSucceeded = (cell: Cell): boolean =>
+  isMonitor(cell) && cell.outcome === 'Succeeded' && cell.fault === undefined && cell.variant !== 'wrong-url' && cell.variant !== 'scoped';
 const endedAs = (cell: Cell): Seen['state'] =>
   cell.outcome === 'Failed' ? 'failed' : cell.outcome === 'Canceled' ? 'canceled' : 'succeeded';
 
@@ -404,6 +432,7 @@ const DELIBERATE: Deliberate[] = [
     when: (c) =>
       monitorSucceeded(c) &&
       c.method === 'POST' &&
+      c.variant !== 'inline' &&
       c.resourceLocation !== true &&
       (c.finalStateVia === 'azure-async-operation' ||
         c.finalStateVia === 'operation-location' ||
@@ -451,11 +480,19 @@ const DELIBERATE: Deliberate[] = [
   },
   {
     rule: 'R13 R14',
-    when: (c) => c.fault === 'gone' && isMonitor(c),
+    when: (c) => (c.fault === 'gone' || c.variant === 'wrong-url') && isMonitor(c),
     reason:
       'a 404 from a subscription-level status monitor is no proof that the resource is gone (R14): the status could not be read, ' +
       'and the stream ends with an HttpError (R13); core-lro 3.3.1 has no such outcome and marks the operation failed',
     rxLro: () => ({ state: 'error', finalGets: [] }),
+  },
+  {
+    rule: 'R14',
+    when: (c) => c.variant === 'scoped',
+    reason:
+      "a DELETE whose polling URL under the resource's own path answers 404 succeeded: the URL went away with the resource; " +
+      'core-lro 3.3.1 (like every Azure SDK) marks the operation failed',
+    rxLro: () => ({ state: 'succeeded', finalGets: [] }),
   },
 ];
 
@@ -670,13 +707,6 @@ const DELIBERATE_ROUTES: DeliberateRoute[] = [
       'LROs_deleteAsyncRetrySucceeded',
     ),
     reason: 'a DELETE takes no result from its status monitor; core-lro 3.3.1 returns the monitor body',
-    rxLro: () => ({ state: 'succeeded' }),
-  },
-  {
-    rule: 'X2',
-    when: among('LROsCustomHeader_postAsyncRetrySucceeded'),
-    reason:
-      'a POST without Location whose succeeded monitor has neither `result` nor `properties` has no result; core-lro 3.3.1 returns the monitor body',
     rxLro: () => ({ state: 'succeeded' }),
   },
   {
