@@ -216,7 +216,7 @@ function rulesOf(cell: Cell): string[] {
     return rules;
   }
   if (monitor) {
-    rules.push({ PUT: 'X1', PATCH: 'X1', POST: 'X2', DELETE: 'X3' }[cell.method]);
+    rules.push({ PUT: 'X1', PATCH: 'X1', POST: 'X2', GET: 'X2', DELETE: 'X3' }[cell.method]);
     if (cell.resourceLocation) rules.push('X4');
     rules.push('X5');
   } else if (cell.pattern === 'location') {
@@ -687,7 +687,7 @@ function cookieJarFetch(origin: string): Fetch {
 }
 
 function routeRules(route: Route): string[] {
-  const rules = [{ PUT: 'X1', PATCH: 'X1', POST: 'X2', DELETE: 'X3' }[route.method]];
+  const rules = [{ PUT: 'X1', PATCH: 'X1', POST: 'X2', GET: 'X2', DELETE: 'X3' }[route.method]];
   if (route.finalStateVia !== undefined) rules.push('X5');
   return rules;
 }

@@ -247,7 +247,8 @@ describe.concurrent('F1 network errors', () => {
       { pattern: 'location', polls: 3, faults: [{ on: 'poll', nth: 1, kind: 'reset' }] },
       { finalStateVia: 'original-uri' },
     );
-    expect(result.reqs.map((r) => r.status)).toEqual([202, undefined, 202, 200, 200]);
+    // The terminal Location answer carries the resource: it is the result, with no GET of the original URL (X5).
+    expect(result.reqs.map((r) => r.status)).toEqual([202, undefined, 202, 200]);
     expect(last(result.run).result).toStrictEqual(putResource(result.t, 'Succeeded'));
 
     const second = await runOp(sim, 'PUT', { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'final', kind: 'reset' }] });
@@ -628,15 +629,35 @@ describe.concurrent('S1 R8 other-origin', () => {
 });
 
 describe.concurrent('R14 gone during a DELETE', () => {
-  it.each(['azure-async-operation', 'location'] as const)('R14 a 404 while polling a DELETE (%s) means it succeeded', async (pattern) => {
-    const result = await runOp(sim, 'DELETE', { pattern, polls: 3, faults: [{ on: 'poll', nth: 2, kind: 'gone' }] });
-    const end = last(result.run);
-    expect(end).toMatchObject({ state: 'succeeded', status: 'Succeeded', httpStatus: 404, polls: 2 });
-    expect('result' in end).toBe(false);
-    expect(end.error).toBeUndefined();
-    expect(result.reqs.map((r) => r.status)).toEqual([202, pattern === 'location' ? 202 : 200, 404]);
-    await finish(sim, result);
-  });
+  it.each(['azure-async-operation', 'location'] as const)(
+    'R14 a 404 while polling a DELETE (%s) from a URL under the resource means it succeeded',
+    async (pattern) => {
+      const result = await runOp(sim, 'DELETE', {
+        pattern,
+        polls: 3,
+        resourceScopedUrls: true,
+        faults: [{ on: 'poll', nth: 2, kind: 'gone' }],
+      });
+      const end = last(result.run);
+      expect(end).toMatchObject({ state: 'succeeded', status: 'Succeeded', httpStatus: 404, polls: 2 });
+      expect('result' in end).toBe(false);
+      expect(end.error).toBeUndefined();
+      expect(result.reqs.map((r) => r.status)).toEqual([202, pattern === 'location' ? 202 : 200, 404]);
+      await finish(sim, result);
+    },
+  );
+
+  it.each(['azure-async-operation', 'location'] as const)(
+    'R14 R13 a 404 while polling a DELETE (%s) from a subscription-level URL is never success',
+    async (pattern) => {
+      const result = await runOp(sim, 'DELETE', { pattern, polls: 3, faults: [{ on: 'poll', nth: 2, kind: 'gone' }] });
+      expect(result.run.snapshots.some((s) => s.state === 'succeeded')).toBe(false);
+      if (pattern === 'location')
+        expect(last(result.run)).toMatchObject({ state: 'failed', httpStatus: 404, error: { code: 'ResourceNotFound' } });
+      else expect(errorOf(result.run)).toMatchObject({ name: 'HttpError', status: 404 });
+      await finish(sim, result);
+    },
+  );
 
   it.each(['azure-async-operation', 'location'] as const)(
     "R14 with deleteNotFound: 'error', a 404 while polling a DELETE (%s) is an HttpError 404",
@@ -644,7 +665,7 @@ describe.concurrent('R14 gone during a DELETE', () => {
       const result = await runOp(
         sim,
         'DELETE',
-        { pattern, polls: 3, faults: [{ on: 'poll', nth: 2, kind: 'gone' }] },
+        { pattern, polls: 3, resourceScopedUrls: true, faults: [{ on: 'poll', nth: 2, kind: 'gone' }] },
         { deleteNotFound: 'error' },
       );
       const pollStatus = pattern === 'location' ? 202 : 200;
