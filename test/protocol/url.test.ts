@@ -105,7 +105,7 @@ describe('R15 api-version', () => {
   });
 });
 
-describe('origins and loopback (the guard’s inputs for S1 and S2)', () => {
+describe('origins and loopback (what the origin guard compares)', () => {
   it.each([
     ['https://management.azure.com/x?y', 'https://management.azure.com'],
     ['HTTPS://Management.Azure.com:443/x', 'https://management.azure.com'],
