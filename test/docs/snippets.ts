@@ -4,6 +4,9 @@
 // exist and be used correctly.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as rxjs from 'rxjs';
+import * as rxjsAjax from 'rxjs/ajax';
+import * as rxjsFetch from 'rxjs/fetch';
 import ts from 'typescript';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -20,6 +23,14 @@ export const ENTRIES: Readonly<Record<string, string>> = {
 
 // Exported names that are never imported for a snippet: `fetch` is also the global one.
 const NOT_IMPORTED = new Set(['default', 'fetch']);
+
+// What a JSDoc example may use from the peer dependencies without importing it, as users have it
+// in hand: the functions of rxjs (`of`, `map`, `lastValueFrom`…), `ajax`, `fromFetch`, and io-ts as `t`.
+const PEERS: ReadonlyArray<[string, ReadonlySet<string>]> = [
+  ['rxjs', new Set(Object.keys(rxjs))],
+  ['rxjs/ajax', new Set(Object.keys(rxjsAjax))],
+  ['rxjs/fetch', new Set(Object.keys(rxjsFetch))],
+];
 
 function compilerOptions(): ts.CompilerOptions {
   const config = ts.getParsedCommandLineOfConfigFile(
@@ -187,12 +198,14 @@ export function compileSnippets(dir: string, snippets: readonly Snippet[], files
     const { used, declared } = namesIn(code);
     const from = new Map<string, string[]>();
     for (const name of used) {
-      if (declared.has(name) || NOT_IMPORTED.has(name) || !exported.has(name)) continue;
+      if (declared.has(name) || NOT_IMPORTED.has(name)) continue;
       const order = [entry, 'rx-lro', ...Object.keys(ENTRIES)];
-      const module = order.find((e) => byEntry.get(e)?.has(name))!;
-      from.set(module, [...(from.get(module) ?? []), name]);
+      const module = order.find((e) => byEntry.get(e)?.has(name)) ?? PEERS.find(([, names]) => names.has(name))?.[0];
+      if (module) from.set(module, [...(from.get(module) ?? []), name]);
     }
-    return [...from].map(([module, names]) => `import { ${names.join(', ')} } from '${module}';`).join('\n');
+    const lines = [...from].map(([module, names]) => `import { ${names.join(', ')} } from '${module}';`);
+    if (used.has('t') && !declared.has('t')) lines.push("import * as t from 'io-ts';");
+    return lines.join(' ');
   });
   const placeholders = snippets.map(() => new Set<string>());
   const write = (): void =>
