@@ -136,7 +136,7 @@ export class ProtocolError extends LroError {
  * One failing path of a result that did not match the caller's codec.
  * @example
  * ```ts
- * for (const issue of decodeError.issues) console.log(`${issue.path}: ${issue.message}`);
+ * const explain = (error: DecodeError) => error.issues.map((issue: DecodeIssue) => `${issue.path}: expected ${issue.expected}, got ${issue.actual}`);
  * ```
  */
 export interface DecodeIssue {
@@ -228,7 +228,7 @@ export class OperationFailedError extends LroError {
  * Every concrete rx-lro error class.
  * @example
  * ```ts
- * const kinds: LroErrorClass[] = [HttpError, NetworkError];
+ * const describe = (e: LroErrorClass): string => (e.code === 'http' ? `HTTP ${e.status} from ${e.url}` : `${e.name}: ${e.message}`);
  * ```
  */
 export type LroErrorClass = HttpError | NetworkError | ProtocolError | DecodeError | TimeoutError | SecurityError | OperationFailedError;

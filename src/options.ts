@@ -196,7 +196,8 @@ const RETRY_RULES: Record<keyof RetryOptions, Rule> = {
 };
 
 // One rule per option: the compiler holds this table to PollOptions, so an option cannot go unchecked.
-const RULES: Record<keyof PollOptions, Rule> = {
+// Exported for the tests (not public: src/index.ts leaves it out), which derive the option list from it.
+export const OPTION_RULES: Readonly<Record<keyof PollOptions, Rule>> = {
   fetch: func,
   http: func,
   headers: (value, name) => {
@@ -264,7 +265,7 @@ const RULES: Record<keyof PollOptions, Rule> = {
  */
 export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOptions<T> {
   if (input !== undefined && !isObject(input)) throw new TypeError(`rx-lro: options must be an object, got ${show(input)}`);
-  const o = checkFields(input ?? {}, RULES, '') as Omit<PollOptions<T>, 'delay' | 'retry' | 'allowedOrigins'> & {
+  const o = checkFields(input ?? {}, OPTION_RULES, '') as Omit<PollOptions<T>, 'delay' | 'retry' | 'allowedOrigins'> & {
     delay?: DelayPolicy;
     retry?: Required<RetryOptions>;
     allowedOrigins?: ReadonlySet<string>;

@@ -1,5 +1,9 @@
+import * as t from 'io-ts';
+import { NEVER, asyncScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { pollOperation, trackOperation, type PollOptions } from '../src/index';
+import { createRequestLimiter } from '../src/limiter/index';
+import { OPTION_RULES } from '../src/options';
 
 const REQUEST = { method: 'PUT' as const, url: 'https://management.azure.com/r?api-version=1' };
 
@@ -56,31 +60,95 @@ describe('options are validated eagerly with precise TypeErrors', () => {
       'options.minDelayMs must be at most options.maxDelayMs (1000), got 5000',
     );
   });
-  it('every documented option is accepted', () => {
-    expect(() =>
-      pollOperation({
-        fetch: globalThis.fetch as never,
-        headers: { 'x-ms-client-request-id': '1' },
-        authorize: () => ({}),
-        allowedOrigins: ['https://example.com/any/path'],
-        rewriteUrl: (u) => u,
-        finalStateVia: 'location',
-        apiVersion: '2024-01-01',
-        delay: 500,
-        retryAfter: 'ignore',
-        minDelayMs: 10,
-        maxDelayMs: 20_000,
-        timeoutMs: 60_000,
-        requestTimeoutMs: 5000,
-        retry: { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1000, jitter: 0.5 },
-        terminalStates: { succeeded: ['Completed'] },
-        deleteNotFound: 'error',
-        method: 'POST',
-        maxBodyBytes: 1024,
-        random: () => 0.5,
-      }),
-    ).not.toThrow();
+});
+
+// Every option the resolver has a rule for (src/options.ts ties that table to PollOptions), so an
+// option added there is in these tests at once: the compiler asks for its values below, and the
+// loops run over the table itself.
+const OPTIONS = Object.keys(OPTION_RULES) as Array<keyof PollOptions>;
+
+// A value each option accepts.
+const GOOD: Record<keyof PollOptions, unknown> = {
+  fetch: globalThis.fetch,
+  http: () => NEVER,
+  headers: { 'x-ms-client-request-id': '1' },
+  authorize: () => ({}),
+  allowedOrigins: ['https://example.com/any/path'],
+  rewriteUrl: (u: string) => u,
+  result: t.type({ name: t.string }),
+  finalStateVia: 'location',
+  apiVersion: '2024-01-01',
+  delay: 500,
+  retryAfter: 'ignore',
+  minDelayMs: 10,
+  maxDelayMs: 20_000,
+  timeoutMs: 60_000,
+  requestTimeoutMs: 5000,
+  retry: { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1000, jitter: 0.5 },
+  terminalStates: { succeeded: ['Completed'] },
+  deleteNotFound: 'error',
+  method: 'POST',
+  scheduler: asyncScheduler,
+  maxBodyBytes: 1024,
+  random: () => 0.5,
+  limiter: createRequestLimiter(),
+  pollNow: NEVER,
+};
+
+// A value each option refuses.
+const BAD: Record<keyof PollOptions, unknown> = {
+  fetch: 'cross-fetch',
+  http: {},
+  headers: ['x-a: 1'],
+  authorize: 'Bearer x',
+  allowedOrigins: 'https://example.com',
+  rewriteUrl: 'https://gateway.example.com',
+  result: { validate: () => null },
+  finalStateVia: 'Location',
+  apiVersion: '2024 01 01',
+  delay: 'soon',
+  retryAfter: true,
+  minDelayMs: -1,
+  maxDelayMs: Number.NaN,
+  timeoutMs: 0,
+  requestTimeoutMs: Infinity,
+  retry: 3,
+  terminalStates: ['Completed'],
+  deleteNotFound: 404,
+  method: 'FETCH',
+  scheduler: { now: () => 0 },
+  maxBodyBytes: 0,
+  random: 0.5,
+  limiter: { run: () => NEVER },
+  pollNow: { subscribe: () => undefined },
+};
+
+describe('every option of the rules table', () => {
+  it('has a good and a bad value here, and nothing else does', () => {
+    expect(OPTIONS.length).toBeGreaterThan(20);
+    expect(Object.keys(GOOD).sort()).toEqual([...OPTIONS].sort());
+    expect(Object.keys(BAD).sort()).toEqual([...OPTIONS].sort());
   });
+
+  it('accepts all of them at once', () => {
+    const options = GOOD as PollOptions;
+    expect(() => pollOperation(options)).not.toThrow();
+    expect(() => trackOperation(REQUEST, options)).not.toThrow();
+  });
+
+  for (const name of OPTIONS) {
+    it(`${name}: a bad value is a TypeError naming options.${name}, from every entry point`, () => {
+      expect(BAD[name], `no bad value for ${name}`).toBeDefined();
+      const options = { [name]: BAD[name] } as PollOptions;
+      const named = new RegExp(`^rx-lro: options\\.${name}\\b.* must be `);
+      for (const call of [() => pollOperation(options), () => trackOperation(REQUEST, options)]) {
+        expect(call).toThrow(TypeError);
+        expect(call).toThrow(named);
+      }
+      // The good value alone passes: the refusal is the bad value's, not the option's.
+      expect(() => pollOperation({ [name]: GOOD[name] } as PollOptions)).not.toThrow();
+    });
+  }
 });
 
 describe('trackOperation validates its request at call time', () => {

@@ -69,7 +69,7 @@ const ignore = (): void => undefined;
  * import { undiciHttpClient } from 'rx-lro/node';
  *
  * const http = undiciHttpClient(request, { maxBodyBytes: 1 << 20 });
- * trackOperation(operationRequest, { http, authorize }).subscribe(render);
+ * trackOperation({ method: 'PUT', url: deploymentUrl, body: template }, { http, authorize }).subscribe(render);
  * ```
  */
 export function undiciHttpClient<Dispatcher = never>(

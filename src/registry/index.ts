@@ -31,7 +31,7 @@ export type RegistryPhase = 'queued' | 'starting' | 'running' | 'done' | 'error'
  * Plain JSON, ready for Redux, NgRx or Zustand.
  * @example
  * ```ts
- * registry.state$.subscribe((state) => Object.values(state).forEach((e: RegistryEntry) => render(e.key, e.phase, e.percentComplete)));
+ * const rows = (state: RegistryState) => Object.values(state).map((e: RegistryEntry) => `${e.key}: ${e.phase} ${e.percentComplete ?? ''}`);
  * ```
  */
 export type RegistryEntry<T = unknown> = Partial<OperationSnapshot<T>> & {

@@ -140,7 +140,7 @@ describe.concurrent('pollOperation over real initial responses', () => {
 });
 
 describe.concurrent('resumeOperation', () => {
-  it('S3 resuming from a mid-flight resumeToken (JSON round-tripped) ends with the same final snapshot (ignoring polls), no second initial request', async () => {
+  it('resuming from a mid-flight resumeToken (JSON round-tripped) ends with the same final snapshot (ignoring polls), no second initial request', async () => {
     const t = target(sim);
     sim.define(t.path, { pattern: 'azure-async-operation', polls: 6, percentComplete: true });
     let resumed: ReturnType<typeof collect<unknown>> | undefined;
@@ -181,7 +181,7 @@ describe.concurrent('resumeOperation', () => {
     await expectQuiet(sim, t);
   });
 
-  it('S3 resume a location POST after the first tracker was unsubscribed', async () => {
+  it('resume a location POST after the first tracker was unsubscribed', async () => {
     const t = target(sim);
     sim.define(t.path, { pattern: 'location', polls: 4, resource: POST_RESULT });
     const token = await new Promise<string>((resolve) => {

@@ -127,7 +127,7 @@ for (const [name, http] of clients) {
       expect(seen.filter((s) => s.server === 'other').length).toBe(before + 1);
     });
 
-    it('S1 a redirect loop ends after five hops with an HttpError, not a hang', async () => {
+    it('a redirect loop ends after five hops with an HttpError, not a hang', async () => {
       const { error, seen: mine } = await run('loop');
       expect(error).toMatchObject({ name: 'HttpError', status: 307 });
       expect(mine.filter((s) => s.path.startsWith('/op'))).toHaveLength(6);

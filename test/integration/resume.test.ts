@@ -45,10 +45,10 @@ function outcome(s: OperationSnapshot, uid: string): unknown {
 const body = (method: LroMethod) =>
   method === 'PUT' ? { location: 'westus', properties: { size: 3 } } : method === 'PATCH' ? { properties: { size: 5 } } : undefined;
 
-describe.concurrent('S3 resuming from every snapshot of every pattern', () => {
+describe.concurrent('resuming from every snapshot of every pattern', () => {
   for (const [pattern, method, extra] of CASES) {
     const name = `${method} ${pattern}${extra.outcome ? ` (${extra.outcome})` : ''}`;
-    it(`S3 ${name}: a token from each snapshot resumes to the uninterrupted final snapshot, no initial request again`, async () => {
+    it(`${name}: a token from each snapshot resumes to the uninterrupted final snapshot, no initial request again`, async () => {
       const script: OperationScript = { pattern, polls: 3, ...extra };
       const track = (url: string) => trackOperation({ method, url, ...(body(method) ? { body: body(method) } : {}) }, fast());
       const whole = target(sim);

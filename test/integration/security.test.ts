@@ -220,7 +220,7 @@ describe.concurrent('S1 credentials', () => {
     }
   });
 
-  it('S1 static `headers` go with every request too', async () => {
+  it('static `headers` go with every request too', async () => {
     const result = await runOp(
       sim,
       'POST',

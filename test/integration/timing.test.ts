@@ -135,7 +135,7 @@ describe.concurrent("T2 T4 the caller's schedule", () => {
     await finish(sim, result);
   });
 
-  it('T4 `delay` as a number spaces the polls at least that far apart', async () => {
+  it('T2 `delay` as a number spaces the polls at least that far apart', async () => {
     const result = await runOp(sim, 'PUT', { pattern: 'provisioning-state', polls: 3 }, { delay: 50 });
     const polls = result.reqs.filter((r) => r.kind === 'poll');
     expect(polls).toHaveLength(3);

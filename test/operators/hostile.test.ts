@@ -45,8 +45,8 @@ const accepted = (headers: Record<string, string>): Reply => ({
   body: { properties: { provisioningState: 'Accepted' } },
 });
 
-describe('S4 T3 absurd headers', () => {
-  it('S4 R7 a 100 KB polling header is a ProtocolError at once, never requested', () => {
+describe('R7 T3 absurd headers', () => {
+  it('R7 a 100 KB polling header is a ProtocolError at once, never requested', () => {
     const huge = `${ARM}/operations/${'a'.repeat(100 * 1024)}`;
     const outcome = track({ [RESOURCE]: [accepted({ 'Azure-AsyncOperation': huge })] });
     expect(outcome.error).toMatchObject({ name: 'ProtocolError', rule: 'R7' });
@@ -54,7 +54,7 @@ describe('S4 T3 absurd headers', () => {
     expect(outcome.endedAt).toBe(100);
   });
 
-  it('S4 T1 a 100 KB Retry-After falls back to the delay policy', () => {
+  it('T3 a 100 KB Retry-After falls back to the delay policy', () => {
     const outcome = track(
       {
         [RESOURCE]: [accepted({ 'Azure-AsyncOperation': MONITOR, 'Retry-After': '9'.repeat(100 * 1024) })],
@@ -84,7 +84,7 @@ describe('S4 T3 absurd headers', () => {
   }
 });
 
-describe('F2 R9 R11 S4 bodies of the wrong shape', () => {
+describe('R9 R10 R11 S4 bodies of the wrong shape', () => {
   it('R9 a status that is an object is a ProtocolError carrying the body', () => {
     const body = { status: { value: 'Succeeded' } };
     const outcome = track({ [RESOURCE]: [accepted({ 'Azure-AsyncOperation': MONITOR })], [MONITOR]: [{ status: 200, body }] });
@@ -113,7 +113,7 @@ describe('F2 R9 R11 S4 bodies of the wrong shape', () => {
   });
 });
 
-describe('S4 F1 a 100 KB response header over real HTTP', () => {
+describe('F1 a 100 KB response header over real HTTP', () => {
   let server: Server;
   let base = '';
   let polls = 0;
@@ -140,7 +140,7 @@ describe('S4 F1 a 100 KB response header over real HTTP', () => {
     ['the default cross-fetch', undefined],
     ['the global fetch', fetchHttpClient(globalThis.fetch as unknown as FetchLike)],
   ] as const) {
-    it(`S4 F1 with ${name}: the transport refuses it, retried, then a NetworkError`, async () => {
+    it(`F1 with ${name}: the transport refuses it, retried, then a NetworkError`, async () => {
       polls = 0;
       const options = { delay: 1, retry: { maxRetries: 2, baseDelayMs: 5, jitter: 0 }, ...(http ? { http } : {}) };
       const error = await lastValueFrom(trackOperation({ method: 'PUT', url: `${base}/things/1` }, options).pipe(toArray())).catch(

@@ -63,7 +63,7 @@ describe('T4 pollNow: the caller ends a wait early', () => {
     expect(sent).toEqual([0, 60_100, 120_200, 120_300]);
   });
 
-  it('T4 pollNow must be an Observable', () => {
+  it('pollNow must be an Observable', () => {
     expect(() => trackOperation({ method: 'PUT', url: RESOURCE }, { pollNow: (() => 1) as never })).toThrow(
       'options.pollNow must be an Observable',
     );

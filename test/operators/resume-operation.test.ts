@@ -105,7 +105,7 @@ function comparable(snapshot: OperationSnapshot): Partial<OperationSnapshot> {
 
 describe('resumeOperation', () => {
   for (const [name, pattern] of Object.entries(patterns)) {
-    it(`S3 a token from every snapshot of ${name} resumes to the same final snapshot, without the initial request`, () => {
+    it(`a token from every snapshot of ${name} resumes to the same final snapshot, without the initial request`, () => {
       const scheduler = testScheduler();
       scheduler.run(() => {
         const sent: string[] = [];

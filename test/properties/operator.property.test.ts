@@ -226,7 +226,7 @@ function isPlainJson(value: unknown): boolean {
 // ---- the properties -----------------------------------------------------------------------------
 
 describe('properties of trackOperation over arbitrary responses (fast-check)', () => {
-  it(`T6 F3 F4 R12 for any responses: a snapshot or an error, one end, nothing after the terminal snapshot or the end, polls = requests sent, no timer left (${RUNS} cases)`, () => {
+  it(`T6 F3 for any responses: a snapshot or an error, one end, nothing after the terminal snapshot or the end, polls = requests sent, no timer left (${RUNS} cases)`, () => {
     fc.assert(
       fc.property(
         method,
@@ -285,7 +285,7 @@ describe('properties of trackOperation over arbitrary responses (fast-check)', (
     );
   });
 
-  it(`R1 R6 T6 pollOperation tracks each of 1–5 starts independently: each ends once with its own terminal snapshot (${RUNS} cases)`, () => {
+  it(`R1 T6 pollOperation tracks each of 1–5 starts independently: each ends once with its own terminal snapshot (${RUNS} cases)`, () => {
     const start = fc.record({
       method,
       polls: fc.integer({ min: 0, max: 4 }),

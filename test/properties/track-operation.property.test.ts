@@ -66,7 +66,7 @@ const endIndex = (run: Run): number => run.events.findIndex(isEnd);
 const visible = (run: Run): Event[] => run.events.filter((e) => e.kind !== 'timer');
 
 describe('properties of trackOperation over arbitrary answers, in virtual time (fast-check)', () => {
-  it(`T6 F4 every run emits a snapshot or errors, ends exactly once, and ends within bounded virtual time (${RUNS} cases)`, () => {
+  it(`T6 every run emits a snapshot or errors, ends exactly once, and ends within bounded virtual time (${RUNS} cases)`, () => {
     forEveryRun((run, c) => {
       // Exactly one end: complete, error, or the plan's unsubscribe; never two of them.
       expect(run.ends).toBe(1);
@@ -105,7 +105,7 @@ describe('properties of trackOperation over arbitrary answers, in virtual time (
     });
   });
 
-  it(`F1 X1 polls counts exactly the requests sent after the initial one: polls, their retries, redirects and final GETs (${RUNS} cases)`, () => {
+  it(`F1 polls counts exactly the requests sent after the initial one: polls, their retries, redirects and final GETs (${RUNS} cases)`, () => {
     forEveryRun((run, c) => {
       // The initial request (and its retries) go first, then only GETs.
       const initial = run.requests.findIndex((r) => r.method !== c.method);

@@ -141,7 +141,7 @@ describe('R1–R6 choosing how to poll', () => {
     });
   }
 
-  it('R5/R6 an initial 4xx is an HttpError, a 503 a transient one', () => {
+  it('F1 an initial 4xx is an HttpError, a 503 a transient one', () => {
     const bad = start('PUT', res(400, {}, { error: { code: 'BadRequest', message: 'no' } }));
     expect(bad.next).toMatchObject({ kind: 'error', error: { code: 'http', status: 400 } });
     expect(bad.next).not.toHaveProperty('transient');
@@ -278,7 +278,7 @@ describe('R9–R12 reading status', () => {
       expect(failed.snapshot).toMatchObject({ state: 'failed', error: { code: 'Unknown', raw: body } });
     }
   });
-  it('R11 Canceled and the spelling Cancelled are both canceled, kept verbatim', () => {
+  it('R12 Canceled and the spelling Cancelled are both canceled, kept verbatim', () => {
     for (const status of ['Canceled', 'Cancelled', 'CANCELLED']) {
       expect(poll(monitor(), res(200, {}, { status })).snapshot).toMatchObject({ state: 'canceled', status, done: true });
     }
@@ -327,7 +327,7 @@ describe('R15 api-version', () => {
     const done = poll(moved, res(200, {}, { status: 'Succeeded', resourceLocation: `${ARM}/things/1?api-version=2016-03-30` }), opts);
     expect(done.next).toEqual({ kind: 'final', url: `${ARM}/things/1?api-version=2025-05-01` });
   });
-  it('R15 options.apiVersion is validated', () => {
+  it('options.apiVersion is validated', () => {
     expect(() => resolveOptions({ apiVersion: '' })).toThrow(/options.apiVersion must be a non-empty api-version/);
     expect(() => resolveOptions({ apiVersion: 'a b' as string })).toThrow(TypeError);
   });
@@ -456,7 +456,7 @@ describe('X1–X7 the final result', () => {
     expect(error.message).toContain('at name expected string, got 7');
     expect(error.message).toContain('at properties.size expected number, got undefined');
   });
-  it('X7 a final GET that fails is an HttpError, not a made-up success', () => {
+  it('a final GET that fails is an HttpError, not a made-up success', () => {
     const step = final(
       succeededMonitor('PUT', { 'Azure-AsyncOperation': MONITOR }),
       res(404, {}, { error: { code: 'NotFound', message: 'gone' } }),

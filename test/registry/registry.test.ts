@@ -1,9 +1,10 @@
-import { BehaviorSubject } from 'rxjs';
+import { BehaviorSubject, NEVER } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { HttpClient } from '../../src/index';
 import {
   createOperationRegistry,
+  documentVisibility,
   type OperationRegistry,
   type RegistryOptions,
   type RegistryState,
@@ -56,6 +57,52 @@ function memoryStorage(): RegistryStorage & { data: Map<string, string>; writes:
   return storage;
 }
 
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** An asynchronous Storage whose every read and write stays pending until the test settles it. */
+function asyncStorage(): RegistryStorage & {
+  reads: Deferred<string | null>[];
+  writes: Array<Deferred<void> & { value: string }>;
+} {
+  const reads: Deferred<string | null>[] = [];
+  const writes: Array<Deferred<void> & { value: string }> = [];
+  return {
+    reads,
+    writes,
+    getItem: () => {
+      const read = deferred<string | null>();
+      reads.push(read);
+      return read.promise;
+    },
+    setItem: (_key, value) => {
+      const write = { ...deferred<void>(), value };
+      writes.push(write);
+      return write.promise;
+    },
+  };
+}
+
+/** The phase of `key` in a saved record. */
+const phaseOf = (saved: string, key: string): unknown =>
+  (JSON.parse(saved) as { entries: Record<string, { phase?: unknown }> }).entries[key]?.phase;
+
+/** Lets pending promise callbacks run. */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 interface Session {
   scheduler: TestScheduler;
   registry: OperationRegistry;
@@ -94,7 +141,7 @@ const at = (s: Session, ms: number, action: () => void): void => {
 };
 
 describe('rx-lro/registry: many trackers by key', () => {
-  it('S3 track(): state$ goes queued → starting → running → done, each entry the last snapshot plus key and phase, all plain JSON', () => {
+  it('track(): state$ goes queued → starting → running → done, each entry the last snapshot plus key and phase, all plain JSON', () => {
     const { states, registry, sent } = session(routes(1), {}, (s) =>
       s.registry.track('web', { method: 'PUT', url: resource(0), body: { location: 'westus' } }),
     );
@@ -109,7 +156,7 @@ describe('rx-lro/registry: many trackers by key', () => {
     expect(sent.map((r) => r.method)).toEqual(['PUT', 'GET', 'GET', 'GET', 'GET']);
   });
 
-  it('F3 maxConcurrent: at most that many operations at once, the rest queued in order; all finish', () => {
+  it('maxConcurrent: at most that many operations at once, the rest queued in order; all finish', () => {
     const { registry, sent } = session(routes(4), { maxConcurrent: 2 }, (s) => {
       for (let i = 0; i < 4; i++) s.registry.track(`op${i}`, { method: 'PUT', url: resource(i) });
       expect(Object.values(s.registry.getState()).map((e) => e.phase)).toEqual(['starting', 'starting', 'queued', 'queued']);
@@ -121,7 +168,7 @@ describe('rx-lro/registry: many trackers by key', () => {
     expect(starts[2]).toBeGreaterThan(30_000);
   });
 
-  it('T6 F3 cancel(): the tracker stops (no request after), the entry stays with its last snapshot in phase canceled', () => {
+  it('T6 cancel(): the tracker stops (no request after), the entry stays with its last snapshot in phase canceled', () => {
     const { registry, sent } = session(routes(2), {}, (s) => {
       s.registry.track('a', { method: 'PUT', url: resource(0) });
       s.registry.track('b', { method: 'PUT', url: resource(1) });
@@ -162,7 +209,7 @@ describe('rx-lro/registry: many trackers by key', () => {
     expect(sent).toEqual([]);
   });
 
-  it('R1 adopt(): an initial response already in hand is tracked without sending it again', () => {
+  it('adopt(): an initial response already in hand is tracked without sending it again', () => {
     // The resource answers only the final GET here: the initial response is the one handed over.
     const table = routes(1);
     table[resource(0)] = [{ status: 200, body: { name: 'app0' } }];
@@ -180,7 +227,7 @@ describe('rx-lro/registry: many trackers by key', () => {
     expect(registry.getState()['vm']).toMatchObject({ phase: 'done', state: 'succeeded', result: { name: 'app0' } });
   });
 
-  it('F1 T4 a retry wait that ends while the page is hidden sends nothing until it is visible', () => {
+  it('a retry wait that ends while the page is hidden sends nothing until it is visible', () => {
     const table = routes(1);
     table[monitor(0)] = [
       { status: 503, headers: { 'retry-after': '2' } },
@@ -210,8 +257,8 @@ describe('rx-lro/registry: many trackers by key', () => {
   });
 });
 
-describe('S3 reload and resume through storage', () => {
-  it('S3 a new registry over the same storage resumes running operations without their initial request; finished ones keep their last snapshot', () => {
+describe('reload and resume through storage', () => {
+  it('a new registry over the same storage resumes running operations without their initial request; finished ones keep their last snapshot', () => {
     const storage = memoryStorage();
     // First page: two operations; one finishes quickly, the page closes (dispose) at 15 s.
     const table = routes(2);
@@ -236,7 +283,7 @@ describe('S3 reload and resume through storage', () => {
     expect(registry.getState()['quick']).toMatchObject({ phase: 'done', state: 'succeeded', result: { name: 'app1' } });
   });
 
-  it('S3 queued requests start after the reload; a POST whose answer never came is not sent again, a PUT is', () => {
+  it('queued requests start after the reload; a POST whose answer never came is not sent again, a PUT is', () => {
     const storage = memoryStorage();
     storage.data.set(
       'rx-lro',
@@ -257,33 +304,70 @@ describe('S3 reload and resume through storage', () => {
     expect(sent.filter((r) => r.method === 'POST')).toEqual([]);
   });
 
-  it('S3 an asynchronous storage works the same; ready resolves once it is read', async () => {
-    const inner = memoryStorage();
-    const storage: RegistryStorage = {
-      getItem: async (key) => inner.getItem(key),
-      setItem: async (key, value) => inner.setItem(key, value),
-    };
+  it('an asynchronous storage: one write at a time, changes made meanwhile coalesce into one write of the latest record', async () => {
+    const storage = asyncStorage();
+    const registry = createOperationRegistry({ storage, visibility: new BehaviorSubject(true), poll: { http: () => NEVER } });
+    storage.reads[0]!.resolve(null);
+    await registry.ready;
+    registry.track('a', { method: 'PUT', url: resource(0) }); // queued, then starting: two changes
+    registry.cancel('a'); // and a third
+    // The first change is being written; the other two wait for it.
+    expect(storage.writes.map((w) => phaseOf(w.value, 'a'))).toEqual(['queued']);
+    storage.writes[0]!.resolve();
+    await settle();
+    // Then one write, of the record as it is now: the intermediate `starting` is never written.
+    expect(storage.writes.map((w) => phaseOf(w.value, 'a'))).toEqual(['queued', 'canceled']);
+    storage.writes[1]!.resolve();
+    await settle();
+    expect(storage.writes).toHaveLength(2);
+    registry.dispose();
+  });
+
+  it('an asynchronous storage: a failed write is reported, and the next change is written again', async () => {
+    const errors: unknown[] = [];
+    const storage = asyncStorage();
     const registry = createOperationRegistry({
       storage,
       visibility: new BehaviorSubject(true),
-      poll: {
-        http: () => {
-          throw new Error('no request expected');
-        },
-      },
+      poll: { http: () => NEVER },
+      onStorageError: (e) => errors.push(e),
     });
-    inner.data.set(
-      'rx-lro',
-      JSON.stringify({ v: 1, entries: { old: { key: 'old', phase: 'done', state: 'succeeded', status: 'Succeeded', polls: 3 } } }),
-    );
-    const late = createOperationRegistry({ storage, visibility: new BehaviorSubject(true) });
-    await late.ready;
-    expect(late.getState()['old']).toMatchObject({ phase: 'done', state: 'succeeded', polls: 3 });
+    storage.reads[0]!.resolve(null);
+    await registry.ready;
+    registry.track('a', { method: 'PUT', url: resource(0) });
+    storage.writes[0]!.reject(new Error('QuotaExceededError'));
+    await settle();
+    expect(errors.map(String)).toEqual(['Error: QuotaExceededError']);
+    registry.cancel('a');
+    expect(storage.writes.map((w) => phaseOf(w.value, 'a'))).toEqual(['queued', 'canceled']);
     registry.dispose();
-    late.dispose();
   });
 
-  it('S3 unreadable storage and failing writes are reported to onStorageError, never thrown', () => {
+  it('an asynchronous storage: entries changed while the saved state is still loading win over the saved ones; ready waits for the load', async () => {
+    const storage = asyncStorage();
+    const registry = createOperationRegistry({ storage, visibility: new BehaviorSubject(true), poll: { http: () => NEVER } });
+    let ready = false;
+    void registry.ready.then(() => (ready = true));
+    registry.track('a', { method: 'PUT', url: resource(0) });
+    await settle();
+    expect(ready).toBe(false);
+    storage.reads[0]!.resolve(
+      JSON.stringify({
+        v: 1,
+        entries: {
+          a: { key: 'a', phase: 'done', state: 'failed', status: 'Failed', polls: 7 },
+          old: { key: 'old', phase: 'done', state: 'succeeded', status: 'Succeeded', polls: 3 },
+        },
+      }),
+    );
+    await registry.ready;
+    expect(ready).toBe(true);
+    expect(registry.getState()['a']).toEqual({ key: 'a', phase: 'starting' });
+    expect(registry.getState()['old']).toEqual({ key: 'old', phase: 'done', state: 'succeeded', status: 'Succeeded', polls: 3 });
+    registry.dispose();
+  });
+
+  it('unreadable storage and failing writes are reported to onStorageError, never thrown', () => {
     const errors: unknown[] = [];
     const storage: RegistryStorage = {
       getItem: () => '{not json',
@@ -299,8 +383,8 @@ describe('S3 reload and resume through storage', () => {
   });
 });
 
-describe('T4 visibility', () => {
-  it('T4 while the page is hidden nothing is sent; when it is visible again, waiting trackers poll at once', () => {
+describe('visibility', () => {
+  it('while the page is hidden nothing is sent; when it is visible again, waiting trackers poll at once', () => {
     const visibility = new BehaviorSubject(true);
     const { sent, registry } = session(routes(1, 5), { visibility }, (s) => {
       s.registry.track('a', { method: 'PUT', url: resource(0) });
@@ -313,9 +397,64 @@ describe('T4 visibility', () => {
     expect(registry.getState()['a']).toMatchObject({ phase: 'done', state: 'succeeded' });
   });
 
-  it('T4 without a document (Node, SSR) the default visibility is always visible', () => {
-    const registry = createOperationRegistry();
-    expect(registry.getState()).toEqual({});
-    registry.dispose();
+  it('without a document (Node, SSR) the default visibility is always visible: polls go on at their times', () => {
+    expect((globalThis as { document?: unknown }).document).toBeUndefined();
+    const visibility = documentVisibility();
+    const seen: boolean[] = [];
+    let completed = false;
+    visibility.subscribe({ next: (v) => seen.push(v), complete: () => (completed = true) });
+    expect(seen).toEqual([true]);
+    expect(completed).toBe(true);
+    // No `visibility` option: the registry takes the default, and nothing holds the polls back.
+    const { sent, registry } = session(routes(1, 2), { visibility: undefined }, (s) =>
+      s.registry.track('a', { method: 'PUT', url: resource(0) }),
+    );
+    expect(sent.map((r) => [r.method, r.time])).toEqual([
+      ['PUT', 0],
+      ['GET', 10_100],
+      ['GET', 20_200],
+      ['GET', 30_300],
+      ['GET', 30_400],
+    ]);
+    expect(registry.getState()['a']).toMatchObject({ phase: 'done', state: 'succeeded' });
+  });
+
+  it('with a document, the default visibility follows visibilitychange; a document without listeners counts as visible', () => {
+    const listeners = new Set<() => void>();
+    const doc = {
+      visibilityState: 'visible',
+      addEventListener: (_type: string, listener: () => void) => listeners.add(listener),
+      removeEventListener: (_type: string, listener: () => void) => listeners.delete(listener),
+    };
+    const change = (state: string): void => {
+      doc.visibilityState = state;
+      listeners.forEach((listener) => listener());
+    };
+    const global = globalThis as { document?: unknown };
+    try {
+      global.document = doc;
+      const seen: boolean[] = [];
+      const subscription = documentVisibility().subscribe((v) => seen.push(v));
+      change('hidden');
+      change('visible');
+      expect(seen).toEqual([true, false, true]);
+      subscription.unsubscribe();
+      expect(listeners.size).toBe(0);
+
+      // The registry takes this default: a page hidden from the start sends nothing until it is shown.
+      doc.visibilityState = 'hidden';
+      const { sent } = session(routes(1), { visibility: undefined }, (s) => {
+        s.registry.track('a', { method: 'PUT', url: resource(0) });
+        at(s, 5_000, () => change('visible'));
+      });
+      expect(sent[0]).toMatchObject({ method: 'PUT', time: 5_000 });
+
+      global.document = { visibilityState: 'hidden' };
+      const fallback: boolean[] = [];
+      documentVisibility().subscribe((v) => fallback.push(v));
+      expect(fallback).toEqual([true]);
+    } finally {
+      delete global.document;
+    }
   });
 });

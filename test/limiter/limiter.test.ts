@@ -75,8 +75,8 @@ function traced(inner: HttpClient, sent: { url: string; time: number }[]): Trace
   return { http, sent, peak: () => peak };
 }
 
-describe('F1 the shared request limiter (createRequestLimiter)', () => {
-  it('F1 maxConcurrent caps the requests in flight to one origin across trackers; each still completes', () => {
+describe('the shared request limiter (createRequestLimiter)', () => {
+  it('maxConcurrent caps the requests in flight to one origin across trackers; each still completes', () => {
     const scheduler = testScheduler();
     const ends: OperationSnapshot[] = [];
     let peak = 0;
@@ -99,7 +99,7 @@ describe('F1 the shared request limiter (createRequestLimiter)', () => {
     expect(sent).toBe(5 * 4);
   });
 
-  it('F1 requestsPerSecond spaces request starts evenly per origin', () => {
+  it('requestsPerSecond spaces request starts evenly per origin', () => {
     const scheduler = testScheduler();
     let times: number[] = [];
     scheduler.run((helpers) => {
@@ -169,7 +169,7 @@ describe('F1 the shared request limiter (createRequestLimiter)', () => {
     expect(state).toEqual({ active: 0, queued: 0 });
   });
 
-  it('F1 bad limiter options and a bad limiter are TypeErrors', () => {
+  it('bad limiter options and a bad limiter are TypeErrors', () => {
     expect(() => createRequestLimiter({ maxConcurrent: 0 })).toThrow(/maxConcurrent must be a number > 0, got 0/);
     expect(() => createRequestLimiter({ requestsPerSecond: Number.NaN })).toThrow(TypeError);
     expect(() => trackOperation({ method: 'PUT', url: resource(0) }, { limiter: {} as never })).toThrow(
