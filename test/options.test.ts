@@ -39,7 +39,7 @@ describe('options are validated eagerly with precise TypeErrors', () => {
     ['retry', { MaxRetries: 2 }, 'unknown option "retry.MaxRetries" (did you mean "retry.maxRetries"?)'],
     ['retry', { backoff: 2 }, 'unknown option "retry.backoff"'],
     ['scheduler', { now: 1 }, 'options.scheduler must be an RxJS scheduler'],
-    ['method', 'GET', "options.method must be one of 'PUT', 'PATCH', 'POST', 'DELETE'"],
+    ['method', 'HEAD', "options.method must be one of 'PUT', 'PATCH', 'POST', 'DELETE', 'GET'"],
     ['maxBodyBytes', 0, 'options.maxBodyBytes must be a finite number > 0'],
     ['apiVersion', 5, 'options.apiVersion must be a non-empty api-version'],
     ['timeoutMs', 3e9, 'options.timeoutMs must be a finite number > 0 and at most 2147483647 (about 24.8 days) (milliseconds)'],
@@ -153,8 +153,8 @@ describe('every option of the rules table', () => {
 
 describe('trackOperation validates its request at call time', () => {
   it('refuses a bad method, URL or headers with a TypeError', () => {
-    expect(() => trackOperation({ method: 'GET' as never, url: REQUEST.url })).toThrow(
-      'request.method must be one of PUT, PATCH, POST, DELETE, got "GET"',
+    expect(() => trackOperation({ method: 'HEAD' as never, url: REQUEST.url })).toThrow(
+      'request.method must be one of PUT, PATCH, POST, DELETE, GET, got "HEAD"',
     );
     expect(() => trackOperation({ method: 'PUT', url: 'management.azure.com/r' })).toThrow('request.url must be an absolute http(s) URL');
     expect(() => trackOperation({ method: 'PUT', url: 'file:///etc/passwd' })).toThrow(TypeError);

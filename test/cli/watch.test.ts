@@ -147,7 +147,7 @@ describe('rx-lro watch', () => {
   const usage: Array<[string[], string]> = [
     [[], 'give a polling URL, or --method and --url'],
     [['--method', 'PUT'], '--method and --url go together'],
-    [['--method', 'GET', '--url', 'https://x'], '--method must be PUT, PATCH, POST or DELETE'],
+    [['--method', 'HEAD', '--url', 'https://x'], '--method must be PUT, PATCH, POST, DELETE or GET'],
     [['https://a/op', 'https://b/op'], 'one polling URL only'],
     [['https://a/op', '--frobnicate'], 'unknown option --frobnicate'],
     [['https://a/op', '--interval', 'fast'], '--interval must be a positive number'],

@@ -247,7 +247,7 @@ describe('rx-lro/registry: many trackers by key', () => {
   it('rejects bad keys, requests and options with TypeErrors', () => {
     session(routes(1), {}, (s) => {
       expect(() => s.registry.track('', { method: 'PUT', url: resource(0) })).toThrow(/a key must be a non-empty string/);
-      expect(() => s.registry.track('a', { method: 'GET' as never, url: resource(0) })).toThrow(TypeError);
+      expect(() => s.registry.track('a', { method: 'HEAD' as never, url: resource(0) })).toThrow(TypeError);
       expect(() => s.registry.track('a', null as never)).toThrow(/track needs a request/);
     });
     expect(() => createOperationRegistry({ maxConcurrent: 0 })).toThrow(/maxConcurrent must be a number >= 1/);
