@@ -1,6 +1,6 @@
 import { Observable, Subscription, from, switchMap, tap, throwError, timeout } from 'rxjs';
 import { NetworkError, TimeoutError, isLroError } from './errors';
-import { urlGuard, type UrlPolicy } from './http/guard';
+import { cleartextCredentials, urlGuard, type UrlPolicy } from './http/guard';
 import type { ResolvedOptions } from './options';
 import { retryDelayMs } from './protocol/delay';
 import { retryAfterMs } from './protocol/retry-after';
@@ -44,14 +44,18 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
     let state: TrackState | undefined;
     // The wait or the request in flight: there is never more than one.
     let current: Subscription | undefined;
-    const deadline =
-      options.timeoutMs === undefined
-        ? undefined
-        : scheduler.schedule(() => subscriber.error(new TimeoutError(options.timeoutMs!)), options.timeoutMs);
+    // Giving up is not failing (F5): the error says where the tracker stood, so it can be resumed.
+    const giveUp = (): void => {
+      const position = state && { resumeToken: state.token, status: state.status, polls: state.polls };
+      subscriber.error(new TimeoutError(options.timeoutMs!, position));
+    };
+    const deadline = options.timeoutMs === undefined ? undefined : scheduler.schedule(giveUp, options.timeoutMs);
 
     const send = (request: HttpRequest): Observable<HttpResponse> => {
       let response$: Observable<HttpResponse>;
       const authorize = options.authorize;
+      const leak = cleartextCredentials(request.url, request.headers, authorize !== undefined);
+      if (leak) return throwError(() => leak);
       if (authorize) {
         // Credentials are asked for per request, so a token that expires mid-operation is renewed.
         const credentials = authorize({ method: request.method, url: request.url });

@@ -1,4 +1,5 @@
-import type { OperationError, OperationState } from './snapshot';
+import { redactor } from './protocol/redact';
+import type { OperationError, OperationState, ResumeToken } from './snapshot';
 
 /**
  * The discriminant of every error rx-lro ends a stream with.
@@ -28,7 +29,8 @@ export interface LroErrorData {
 }
 
 /**
- * The base class of every error rx-lro ends a stream with; its data is plain and serializable.
+ * The base class of every error rx-lro ends a stream with; its data is plain and serializable, and
+ * carries no query value of any URL but `api-version` (SAS tokens and signatures live there).
  * @example
  * ```ts
  * if (error instanceof LroError) report(error.toJSON()); // { name, code, message, … }
@@ -43,7 +45,7 @@ export abstract class LroError extends Error {
     Object.defineProperty(this, LRO_ERROR, { value: true });
   }
 
-  /** The error as plain JSON: name, code, message and the error's own fields. */
+  /** The error as plain JSON: name, code, message and the error's own (enumerable) fields. */
   toJSON(): LroErrorData {
     const data: LroErrorData = { name: this.name, code: this.code, message: this.message };
     for (const key of Object.keys(this)) {
@@ -67,14 +69,30 @@ export function isLroError<C extends LroErrorCode>(value: unknown, code?: C): va
   return code === undefined || (value as { code?: unknown }).code === code;
 }
 
-// Keeps secrets out of messages: SAS signatures and tokens travel in query strings.
-function describeUrl(url: string): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : `${url.slice(0, query)}?…`;
+/**
+ * The service's own words about an error status: `error.code` and `error.message` of an Azure error
+ * body (or a top-level `code`/`message`, as some data-plane services write it).
+ * @example
+ * ```ts
+ * if (isLroError(e, 'http') && e.serviceError?.code === 'AuthorizationFailed') askForAccess();
+ * ```
+ */
+export interface ServiceError {
+  code?: string;
+  message?: string;
+}
+
+// How much of the service's message an error's own message repeats; `serviceError` keeps more.
+const SERVICE_MESSAGE_CHARS = 300;
+const SERVICE_FIELD_CHARS = 1024;
+
+function clip(text: string, chars: number): string {
+  return text.length > chars ? `${text.slice(0, chars)}…` : text;
 }
 
 /**
- * The service answered with an HTTP status that ends the stream (e.g. 400 from a status monitor).
+ * The service answered with an HTTP status that ends the stream (e.g. 403 from a status monitor). The
+ * message repeats the service's own `error.code` and `error.message` when its body had them.
  * @example
  * ```ts
  * source$.subscribe({ error: (e) => isLroError(e, 'http') && e.status === 403 && askForAccess() });
@@ -83,15 +101,35 @@ function describeUrl(url: string): string {
 export class HttpError extends LroError {
   override readonly name = 'HttpError' as const;
   readonly code = 'http' as const;
-  constructor(
-    readonly status: number,
-    readonly method: string,
-    readonly url: string,
-    /** The start of the response body, for diagnosis. */
-    readonly body?: string,
-  ) {
-    super(`${method} ${describeUrl(url)} answered HTTP ${status}`);
+  readonly status: number;
+  readonly method: string;
+  /** The URL that answered, its query values (but `api-version`) redacted. */
+  readonly url: string;
+  /** The start of the response body, for diagnosis (capped, redacted). */
+  readonly body?: string;
+  /** The service's `error.code` and `error.message`, when the body had them. */
+  readonly serviceError?: ServiceError;
+
+  constructor(status: number, method: string, url: string, body?: string, serviceError?: ServiceError) {
+    const redact = redactor([url]);
+    const service = serviceError && redact(pickService(serviceError));
+    const said = [service?.code, service?.message === undefined ? undefined : clip(service.message, SERVICE_MESSAGE_CHARS)]
+      .filter((part) => part !== undefined && part !== '')
+      .join(': ');
+    super(`${method} ${redact(url)} answered HTTP ${status}${said === '' ? '' : ` ${said}`}`);
+    this.status = status;
+    this.method = method;
+    this.url = redact(url);
+    if (body !== undefined) this.body = redact(body);
+    if (service !== undefined && (service.code !== undefined || service.message !== undefined)) this.serviceError = service;
   }
+}
+
+function pickService(error: ServiceError): ServiceError {
+  const picked: ServiceError = {};
+  if (typeof error.code === 'string') picked.code = clip(error.code, SERVICE_FIELD_CHARS);
+  if (typeof error.message === 'string') picked.message = clip(error.message, SERVICE_FIELD_CHARS);
+  return picked;
 }
 
 /**
@@ -104,17 +142,24 @@ export class HttpError extends LroError {
 export class NetworkError extends LroError {
   override readonly name = 'NetworkError' as const;
   readonly code = 'network' as const;
-  constructor(
-    readonly method: string,
-    readonly url: string,
-    readonly reason: string,
-  ) {
-    super(`${method} ${describeUrl(url)} failed: ${reason}`);
+  readonly method: string;
+  /** The URL of the request, its query values (but `api-version`) redacted. */
+  readonly url: string;
+  /** What the transport said, with every query value of the URL redacted however it was written. */
+  readonly reason: string;
+
+  constructor(method: string, url: string, reason: string) {
+    const redact = redactor([url]);
+    super(`${method} ${redact(url)} failed: ${redact(reason)}`);
+    this.method = method;
+    this.url = redact(url);
+    this.reason = redact(reason);
   }
 }
 
 /**
- * The service broke the protocol; `rule` names the rule of PROTOCOL.md, `body` keeps what it sent.
+ * The service broke the protocol; `rule` names the rule (listed in the package's docs/conformance.md),
+ * `body` keeps what it sent.
  * @example
  * ```ts
  * source$.subscribe({ error: (e) => isLroError(e, 'protocol') && console.error(e.rule, e.body) });
@@ -123,12 +168,15 @@ export class NetworkError extends LroError {
 export class ProtocolError extends LroError {
   override readonly name = 'ProtocolError' as const;
   readonly code = 'protocol' as const;
-  constructor(
-    message: string,
-    readonly rule?: string,
-    readonly body?: unknown,
-  ) {
-    super(rule ? `${message} (${rule})` : message);
+  readonly rule?: string;
+  /** What the service sent (its query values redacted). */
+  readonly body?: unknown;
+
+  constructor(message: string, rule?: string, body?: unknown) {
+    const redact = redactor();
+    super(redact(rule ? `${message} (rule ${rule} of rx-lro's docs/conformance.md)` : message));
+    if (rule !== undefined) this.rule = rule;
+    if (body !== undefined) this.body = redact(body);
   }
 }
 
@@ -156,12 +204,17 @@ export interface DecodeIssue {
 export class DecodeError extends LroError {
   override readonly name = 'DecodeError' as const;
   readonly code = 'decode' as const;
-  constructor(readonly issues: DecodeIssue[]) {
+  readonly issues: DecodeIssue[];
+
+  constructor(issues: DecodeIssue[]) {
+    // The values shown come from the service's body, which may echo signed URLs.
+    const shown = redactor()(issues);
     super(
-      `The operation's result does not match its codec: ${issues
+      `The operation's result does not match its codec: ${shown
         .map((i) => `at ${i.path === '' ? '<root>' : i.path} expected ${i.expected}, got ${i.actual}`)
         .join('; ')}`,
     );
+    this.issues = shown;
   }
   /** The failing paths, `""` for the root. */
   get paths(): string[] {
@@ -170,22 +223,59 @@ export class DecodeError extends LroError {
 }
 
 /**
- * The overall deadline (`timeoutMs`) passed before the operation ended.
+ * Where a tracker stood when it gave up: enough to resume it later.
  * @example
  * ```ts
- * trackOperation(request, { timeoutMs: 30 * 60_000 }).subscribe({ error: (e) => isLroError(e, 'timeout') && retryLater() });
+ * const last: TrackerPosition = { resumeToken: snapshot.resumeToken, status: snapshot.status, polls: snapshot.polls };
+ * ```
+ */
+export interface TrackerPosition {
+  resumeToken: ResumeToken;
+  status: string;
+  polls: number;
+}
+
+/**
+ * The overall deadline (`timeoutMs`) passed before the operation ended. Giving up is not failing: the
+ * operation goes on in Azure, and `resumeToken` (when the service had answered at least once)
+ * continues it with `resumeOperation`. The token is left out of `toJSON()`, since its URLs may be
+ * signed: store it on purpose.
+ * @example
+ * ```ts
+ * trackOperation(request, { timeoutMs: 30 * 60_000 }).subscribe({
+ *   error: (e) => isLroError(e, 'timeout') && e.resumeToken && saveForLater(e.resumeToken),
+ * });
  * ```
  */
 export class TimeoutError extends LroError {
   override readonly name = 'TimeoutError' as const;
   readonly code = 'timeout' as const;
-  constructor(readonly timeoutMs: number) {
-    super(`The operation did not finish within ${timeoutMs} ms`);
+  readonly timeoutMs: number;
+  /** The last status the service reported, when it had answered. */
+  readonly status?: string;
+  /** Requests sent after the initial one, when it had answered. */
+  readonly polls?: number;
+  /** The last snapshot's resume token (not serialized: its URLs may carry SAS tokens). */
+  declare readonly resumeToken?: ResumeToken;
+
+  constructor(timeoutMs: number, last?: TrackerPosition) {
+    super(
+      last === undefined
+        ? `The operation did not finish within ${timeoutMs} ms, and the service had not answered yet`
+        : `The operation did not finish within ${timeoutMs} ms (last status ${JSON.stringify(last.status)} after ${last.polls} polls); it goes on in Azure: resume it with error.resumeToken`,
+    );
+    this.timeoutMs = timeoutMs;
+    if (last !== undefined) {
+      this.status = redactor()(last.status);
+      this.polls = last.polls;
+      Object.defineProperty(this, 'resumeToken', { value: last.resumeToken, enumerable: false });
+    }
   }
 }
 
 /**
- * A URL was refused by the origin or scheme rules (PROTOCOL S1, S2).
+ * A URL was refused by the origin or scheme rules (S1, S2), or credentials would have gone over plain
+ * `http:` to a host that is not loopback.
  * @example
  * ```ts
  * // Refused: the service pointed polling at another origin. Trust it explicitly if you must:
@@ -195,11 +285,15 @@ export class TimeoutError extends LroError {
 export class SecurityError extends LroError {
   override readonly name = 'SecurityError' as const;
   readonly code = 'security' as const;
-  constructor(
-    readonly url: string,
-    readonly reason: string,
-  ) {
-    super(`Refused ${describeUrl(url)}: ${reason}`);
+  /** The refused URL, its query values (but `api-version`) redacted. */
+  readonly url: string;
+  readonly reason: string;
+
+  constructor(url: string, reason: string) {
+    const redact = redactor([url]);
+    super(`Refused ${redact(url)}: ${redact(reason)}`);
+    this.url = redact(url);
+    this.reason = redact(reason);
   }
 }
 
@@ -215,12 +309,18 @@ export class SecurityError extends LroError {
 export class OperationFailedError extends LroError {
   override readonly name = 'OperationFailedError' as const;
   readonly code = 'operation-failed' as const;
-  constructor(
-    readonly state: Exclude<OperationState, 'running' | 'succeeded'>,
-    readonly status: string,
-    readonly error: OperationError,
-  ) {
-    super(`The operation ${state === 'failed' ? 'failed' : 'was canceled'} (${status}): ${error.code}: ${error.message}`);
+  readonly state: Exclude<OperationState, 'running' | 'succeeded'>;
+  readonly status: string;
+  /** The operation's error as the service gave it (query values of URLs in it redacted). */
+  readonly error: OperationError;
+
+  constructor(state: Exclude<OperationState, 'running' | 'succeeded'>, status: string, error: OperationError) {
+    const redact = redactor();
+    const shown = redact(error);
+    super(redact(`The operation ${state === 'failed' ? 'failed' : 'was canceled'} (${status}): ${shown.code}: ${shown.message}`));
+    this.state = state;
+    this.status = redact(status);
+    this.error = shown;
   }
 }
 

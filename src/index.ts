@@ -28,7 +28,7 @@ export type { DelayPolicy, DelayContext } from './protocol/delay';
 export type { ResultDecoder } from './protocol/decode';
 export type { TerminalStates } from './protocol/status';
 export type { HeadersInput } from './protocol/headers';
-export type { LroErrorCode, LroErrorData, LroErrorClass, DecodeIssue } from './errors';
+export type { LroErrorCode, LroErrorData, LroErrorClass, DecodeIssue, ServiceError, TrackerPosition } from './errors';
 export type {
   OperationSnapshot,
   OperationState,

@@ -14,6 +14,8 @@ import {
 } from '../src/errors';
 
 const SIGNED = 'https://acct.blob.core.windows.net/c/b?sv=2024&sig=s3cr3t';
+// F4: every query value but api-version's is redacted in the error's data.
+const REDACTED_URL = 'https://acct.blob.core.windows.net/c/b?sv=REDACTED&sig=REDACTED';
 
 // One of each class, with the name, code and fields it must carry.
 const CASES: Array<[LroErrorClass, string, LroErrorCode, Record<string, unknown>]> = [
@@ -21,9 +23,9 @@ const CASES: Array<[LroErrorClass, string, LroErrorCode, Record<string, unknown>
     new HttpError(403, 'GET', SIGNED, '{"error":{}}'),
     'HttpError',
     'http',
-    { status: 403, method: 'GET', url: SIGNED, body: '{"error":{}}' },
+    { status: 403, method: 'GET', url: REDACTED_URL, body: '{"error":{}}' },
   ],
-  [new NetworkError('PUT', SIGNED, 'ECONNRESET'), 'NetworkError', 'network', { method: 'PUT', url: SIGNED, reason: 'ECONNRESET' }],
+  [new NetworkError('PUT', SIGNED, 'ECONNRESET'), 'NetworkError', 'network', { method: 'PUT', url: REDACTED_URL, reason: 'ECONNRESET' }],
   [new ProtocolError('status must be a string', 'R9', { status: 5 }), 'ProtocolError', 'protocol', { rule: 'R9', body: { status: 5 } }],
   [
     new DecodeError([{ path: 'properties.size', expected: 'number', actual: '"big"' }]),
@@ -32,7 +34,7 @@ const CASES: Array<[LroErrorClass, string, LroErrorCode, Record<string, unknown>
     { issues: [{ path: 'properties.size', expected: 'number', actual: '"big"' }] },
   ],
   [new TimeoutError(30_000), 'TimeoutError', 'timeout', { timeoutMs: 30_000 }],
-  [new SecurityError(SIGNED, 'another origin'), 'SecurityError', 'security', { url: SIGNED, reason: 'another origin' }],
+  [new SecurityError(SIGNED, 'another origin'), 'SecurityError', 'security', { url: REDACTED_URL, reason: 'another origin' }],
   [
     new OperationFailedError('failed', 'Failed', { code: 'Conflict', message: 'busy' }),
     'OperationFailedError',
@@ -62,16 +64,19 @@ describe('F4 errors are plain, serializable data', () => {
     ['HttpError', new HttpError(403, 'GET', SIGNED)],
     ['NetworkError', new NetworkError('GET', SIGNED, 'reset')],
     ['SecurityError', new SecurityError(SIGNED, 'refused')],
-  ])('F4 the message of %s names the URL without its query (a SAS signature stays out of logs)', (_name, error) => {
-    expect(error.message).toContain('https://acct.blob.core.windows.net/c/b');
+  ])('F4 the message of %s names the URL with its query values redacted (a SAS signature stays out of logs)', (_name, error) => {
+    expect(error.message).toContain(REDACTED_URL);
     expect(error.message).not.toContain('s3cr3t');
+    expect(JSON.stringify(error)).not.toContain('s3cr3t');
   });
 
   it('messages say what happened', () => {
     expect(new HttpError(403, 'GET', 'https://h/op').message).toBe('GET https://h/op answered HTTP 403');
     expect(new NetworkError('PUT', 'https://h/r', 'ECONNRESET').message).toBe('PUT https://h/r failed: ECONNRESET');
-    expect(new ProtocolError('status must be a string', 'R9').message).toBe('status must be a string (R9)');
-    expect(new TimeoutError(5000).message).toBe('The operation did not finish within 5000 ms');
+    expect(new ProtocolError('status must be a string', 'R9').message).toBe(
+      "status must be a string (rule R9 of rx-lro's docs/conformance.md)",
+    );
+    expect(new TimeoutError(5000).message).toBe('The operation did not finish within 5000 ms, and the service had not answered yet');
     expect(new SecurityError('https://evil.example.com/op', 'another origin').message).toBe(
       'Refused https://evil.example.com/op: another origin',
     );

@@ -41,3 +41,32 @@ export function urlGuard(policy: UrlPolicy): (url: string) => string | SecurityE
     return last.verdict;
   };
 }
+
+// Headers that carry credentials: bearer tokens, cookies, API and subscription keys.
+const CREDENTIAL_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-ms-authorization-auxiliary',
+  'ocp-apim-subscription-key',
+  'api-key',
+  'x-api-key',
+  'x-functions-key',
+]);
+
+/**
+ * The `SecurityError` for a request that would send credentials in clear (PROTOCOL S2): plain `http:`
+ * to a host that is not loopback, with an `authorize` hook or a credential header among `headers`.
+ * Checked before anything is sent, the initial request included.
+ */
+export function cleartextCredentials(
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  authorizes: boolean,
+): SecurityError | undefined {
+  if (!/^http:/i.test(url) || isLoopback(url)) return undefined;
+  const named = Object.keys(headers).find((name) => CREDENTIAL_HEADERS.has(name.toLowerCase()));
+  if (!authorizes && named === undefined) return undefined;
+  const what = authorizes ? 'the authorize hook’s credentials' : `the ${named} header`;
+  return new SecurityError(url, `${what} would be sent over plain http: to a host that is not loopback; use https:`);
+}

@@ -45,6 +45,20 @@ export function bodyExcerpt(response: HttpResponse): string | undefined {
   return response.rawBody;
 }
 
+/**
+ * The service's own words in an error body: `error.code` / `error.message` (Azure's error format), else
+ * a top-level `code` / `message`, as some data-plane services write them; `undefined` when it has neither.
+ */
+export function serviceErrorOf(body: unknown): { code?: string; message?: string } | undefined {
+  const record = asRecord(body);
+  const source = asRecord(record?.['error']) ?? record;
+  if (!source) return undefined;
+  const said: { code?: string; message?: string } = {};
+  if (typeof source['code'] === 'string') said.code = source['code'];
+  if (typeof source['message'] === 'string') said.message = source['message'];
+  return said.code === undefined && said.message === undefined ? undefined : said;
+}
+
 /** `value` as a record when it is a non-null, non-array object. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

@@ -4,7 +4,7 @@ import { decodeResult, type ResultDecoder } from './decode';
 import { finalPlan, type FinalPlan } from './final-state';
 import { nextDelayMs, type DelaySettings } from './delay';
 import type { HttpResponse } from './http-response';
-import { asRecord, bodyExcerpt, bodyForError } from './json';
+import { asRecord, bodyExcerpt, bodyForError, serviceErrorOf } from './json';
 import { classifyStatus, provisioningState, readOperationError, readProgress, type StatusTable } from './status';
 import { apiVersionOf, isUnderPath, resolveUrl, withApiVersion, withoutQuery } from './url';
 
@@ -106,7 +106,7 @@ function ended<T>(state: TrackState, terminal: Exclude<Terminal, 'succeeded'>, r
 }
 
 function httpError<T>(state: TrackState, response: HttpResponse, url: string): Step<T> {
-  const error = new HttpError(response.status, 'GET', url, bodyExcerpt(response));
+  const error = new HttpError(response.status, 'GET', url, bodyExcerpt(response), serviceErrorOf(response.body));
   return fail(state, error, isTransientStatus(response.status));
 }
 
@@ -173,7 +173,7 @@ export function startOperation<T>(
   const base: TrackState = { token, polls: 0, status: statusOf(body) ?? (status === 202 ? 'Accepted' : 'Succeeded') };
 
   if (status < 200 || status > 299) {
-    return fail(base, new HttpError(status, method, url, bodyExcerpt(response)), isTransientStatus(status));
+    return fail(base, new HttpError(status, method, url, bodyExcerpt(response), serviceErrorOf(response.body)), isTransientStatus(status));
   }
   const isPutOrPatch = method === 'PUT' || method === 'PATCH';
   const ps = provisioningState(body);

@@ -6,6 +6,7 @@ import { OperationsService } from '../../examples/angular-service';
 import { main as mergeMany } from '../../examples/merge-many';
 import { createOperationsStore as createReduxStore, operationCanceled, operationStarted } from '../../examples/redux-toolkit';
 import { createOperationsStore as createZustandStore } from '../../examples/zustand-persist';
+import { resumeParked, trackOrPark, type Parking } from '../../examples/resume-later';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -27,6 +28,23 @@ async function until(check: () => boolean, limitMs = 5_000): Promise<void> {
 }
 
 describe('examples', () => {
+  it('F5 resume-later.ts: a tracker that gives up parks its resume token; resuming finishes without a second initial request', async () => {
+    // Terminal from the 25th poll: at 20 ms between polls the 300 ms deadline passes first.
+    const target = url('parked');
+    const path = new URL(target).pathname;
+    sim.define(path, { pattern: 'azure-async-operation', polls: 25, resource: { name: 'parked' } });
+    const parking: Parking = new Map();
+    const first = await trackOrPark('deploy', { method: 'PUT', url: target, body: {} }, parking, 300, 20);
+    expect(first).toBe('parked');
+    const token = parking.get('deploy')!;
+    expect(token).toMatchObject({ v: 1, method: 'PUT', mode: 'status' });
+    const done = await resumeParked('deploy', parking, 20);
+    expect(done).toMatchObject({ state: 'succeeded', result: { name: 'parked' } });
+    expect(parking.size).toBe(0);
+    const initial = sim.requests.filter((r) => r.kind === 'initial' && r.url.startsWith(path));
+    expect(initial).toHaveLength(1);
+  });
+
   it('merge-many.ts: 50 operations, 8 at a time: 45 succeed, 5 fail, each tracked to its end', async () => {
     const lines: string[] = [];
     const summary = await mergeMany((line) => lines.push(line));

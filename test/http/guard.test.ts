@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SecurityError } from '../../src/errors';
-import { urlGuard, type UrlPolicy } from '../../src/http/guard';
+import { cleartextCredentials, urlGuard, type UrlPolicy } from '../../src/http/guard';
 
 const ARM = 'https://management.azure.com';
 const INITIAL = `${ARM}/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app1?api-version=2024-01-01`;
@@ -104,5 +104,29 @@ describe('S2 https only, http only on loopback when the operation started there'
     const result = guard({ allowedOrigins: new Set(['http://example.com']) })('http://example.com/op');
     expect(result).toBeInstanceOf(SecurityError);
     expect((result as SecurityError).reason).toMatch(/only https: URLs are followed/);
+  });
+});
+
+describe('S2 cleartextCredentials: no credential over plain http: off loopback', () => {
+  const PLAIN = 'http://management.example.com/x?api-version=1';
+  it.each([
+    ['an authorize hook', PLAIN, {}, true, true],
+    ['an Authorization header (any case)', PLAIN, { AUTHORIZATION: 'Bearer t' }, false, true],
+    ['a cookie', PLAIN, { cookie: 'a=1' }, false, true],
+    ['an API key', PLAIN, { 'x-api-key': 'k' }, false, true],
+    ['no credential at all', PLAIN, { accept: 'application/json' }, false, false],
+    ['https', 'https://management.example.com/x', { authorization: 'Bearer t' }, true, false],
+    ['http on 127.0.0.1', 'http://127.0.0.1:8080/x', { authorization: 'Bearer t' }, true, false],
+    ['http on localhost', 'http://localhost/x', {}, true, false],
+    ['http on [::1]', 'http://[::1]:9/x', {}, true, false],
+  ] as const)('S2 %s', (_what, url, headers, authorizes, refused) => {
+    const verdict = cleartextCredentials(url, headers, authorizes);
+    if (!refused) {
+      expect(verdict).toBeUndefined();
+      return;
+    }
+    expect(verdict).toBeInstanceOf(SecurityError);
+    expect(verdict!.reason).toContain('plain http:');
+    expect(JSON.stringify(verdict)).not.toContain('Bearer');
   });
 });

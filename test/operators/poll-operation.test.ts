@@ -129,7 +129,9 @@ describe('failed and canceled operations are snapshots, not stream errors (F4)',
     const data = JSON.parse(JSON.stringify(error));
     expect(data).toMatchObject({ name: 'HttpError', code: 'http', status: 400, method: 'GET', url: MONITOR });
     expect(data.body).toContain('BadRequest');
-    expect(data.message).not.toContain('api-version');
+    // F4: the service's own words, and no query value but api-version's.
+    expect(data).toMatchObject({ serviceError: { code: 'BadRequest', message: 'bad' } });
+    expect(data.message).toBe(`GET ${MONITOR} answered HTTP 400 BadRequest: bad`);
   });
 });
 
@@ -562,6 +564,63 @@ describe('S1/S2 origins and credentials', () => {
       { method: 'POST', url: local },
     );
     expect(ok.completed).toBe(true);
+  });
+  describe('S2 credentials never travel over plain http: to a host that is not loopback', () => {
+    const PLAIN = 'http://management.example.com/subscriptions/s1/resourceGroups/rg/providers/P/things/t1?api-version=1';
+    const answers = { [PLAIN]: [{ status: 201, headers: { 'Azure-AsyncOperation': '/ops/1' } }] } as Record<string, Reply[]>;
+    it.each([
+      ['the authorize hook', {}, { authorize: () => ({ authorization: 'Bearer secret' }) }],
+      ['an authorization header in options.headers', {}, { headers: { Authorization: 'Bearer secret' } }],
+      ['a subscription key in request.headers', { headers: { 'Ocp-Apim-Subscription-Key': 'k' } }, {}],
+      ['a cookie in request.headers', { headers: { cookie: 'session=1' } }, {}],
+    ] as const)('S2 the initial request with %s is a SecurityError before anything is sent', (_what, request, options) => {
+      const { error, sent, snapshots } = run(answers, { method: 'PUT', url: PLAIN, ...request }, options);
+      expect(error).toBeInstanceOf(SecurityError);
+      expect((error as SecurityError).reason).toContain('plain http:');
+      expect(sent).toEqual([]);
+      expect(snapshots).toEqual([]);
+    });
+    it('S2 without credentials the plain-http initial request is sent, but its polling URLs are not followed', () => {
+      const { error, sent } = run(answers, { method: 'PUT', url: PLAIN });
+      expect(sent.map((r) => r.url)).toEqual([PLAIN]);
+      expect(error).toMatchObject({ name: 'SecurityError', reason: expect.stringContaining('only https:') });
+    });
+    it('S2 credentials over http: to loopback stay allowed (local testing)', () => {
+      const local = 'http://127.0.0.1:8080/sub/vm?api-version=1';
+      const { completed, sent } = run(
+        {
+          [local]: [{ status: 202, headers: { 'Azure-AsyncOperation': '/ops/1' } }],
+          ['http://127.0.0.1:8080/ops/1?api-version=1']: [{ status: 200, body: { status: 'Succeeded' } }],
+        },
+        { method: 'POST', url: local },
+        { authorize: () => ({ authorization: 'Bearer local' }) },
+      );
+      expect(completed).toBe(true);
+      expect(sent.every((r) => r.headers['authorization'] === 'Bearer local')).toBe(true);
+    });
+    it('S2 a poll, a final GET or a redirect to plain http: off loopback is refused and receives nothing', () => {
+      const insecure = 'http://management.example.com/ops/1';
+      const poll = run({ [RESOURCE]: [{ status: 201, headers: { 'Azure-AsyncOperation': insecure } }] }, undefined, {
+        authorize: () => ({ authorization: 'Bearer secret' }),
+      });
+      expect(poll.error).toBeInstanceOf(SecurityError);
+      expect(poll.sent.map((r) => r.url)).toEqual([RESOURCE]);
+      const final = run(
+        {
+          [RESOURCE]: [accepted],
+          [MONITOR]: [{ status: 200, body: { status: 'Succeeded', resourceLocation: `${insecure}/result` } }],
+        },
+        undefined,
+        { authorize: () => ({ authorization: 'Bearer secret' }) },
+      );
+      expect(final.error).toBeInstanceOf(SecurityError);
+      expect(final.sent.map((r) => r.url)).toEqual([RESOURCE, MONITOR]);
+      const redirect = run({ [RESOURCE]: [accepted], [MONITOR]: [{ status: 307, headers: { Location: insecure } }] }, undefined, {
+        authorize: () => ({ authorization: 'Bearer secret' }),
+      });
+      expect(redirect.error).toBeInstanceOf(SecurityError);
+      expect(redirect.sent.map((r) => r.url)).toEqual([RESOURCE, MONITOR]);
+    });
   });
   it('the authorize hook is asked per request, and may be async', async () => {
     let calls = 0;

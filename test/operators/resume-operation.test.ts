@@ -158,4 +158,27 @@ describe('resumeOperation', () => {
       expect(sent).toEqual([]);
     });
   });
+
+  it('S2 S3 a token whose URLs are plain http: off loopback is refused before anything is sent, credentials or not', () => {
+    const scheduler = testScheduler();
+    scheduler.run(() => {
+      const sent: string[] = [];
+      const http = httpFor(scheduler, () => ({ status: 200, body: { status: 'Succeeded' } }), sent);
+      const errors: unknown[] = [];
+      const plain = 'http://management.example.com/subscriptions/s1/things/a';
+      const token = {
+        v: 1,
+        method: 'PUT',
+        url: `${plain}?api-version=1`,
+        mode: 'status',
+        pollUrl: `${plain}/ops/1?api-version=1`,
+      } as const;
+      resumeOperation(token, { http, authorize: () => ({ authorization: 'Bearer secret' }) }).subscribe({ error: (e) => errors.push(e) });
+      resumeOperation(token, { http }).subscribe({ error: (e) => errors.push(e) });
+      scheduler.flush();
+      expect(errors).toHaveLength(2);
+      for (const error of errors) expect(error).toBeInstanceOf(SecurityError);
+      expect(sent).toEqual([]);
+    });
+  });
 });
