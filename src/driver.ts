@@ -31,7 +31,7 @@ function isPromiseLike<V>(value: unknown): value is PromiseLike<V> {
  * The one loop every operator runs: perform a step (wait, send, feed the response to the protocol,
  * emit its snapshot) until the protocol says done or error. Cold: nothing happens before subscribe.
  * Teardown aborts the request in flight and clears every timer, so no request is ever sent after the
- * terminal snapshot, an error or unsubscribe (PROTOCOL T6, F3).
+ * terminal snapshot, an error or unsubscribe (rule T6, F3).
  */
 export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Observable<OperationSnapshot<T>> {
   return new Observable<OperationSnapshot<T>>((subscriber) => {
@@ -92,7 +92,7 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
     };
 
     // Sends a request and hands the step its response makes to `handle`, retrying transient faults
-    // (PROTOCOL F1) with the polling state kept: only the count of requests sent moves on.
+    // (rule F1) with the polling state kept: only the count of requests sent moves on.
     const exchange = (
       request: HttpRequest,
       counts: boolean,

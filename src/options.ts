@@ -19,7 +19,7 @@ import type { FinalStateVia, LroMethod } from './snapshot';
 export type AuthorizeHook = (request: { method: string; url: string }) => Record<string, string> | PromiseLike<Record<string, string>>;
 
 /**
- * How transient faults (PROTOCOL F1) are retried; `false` turns retries off.
+ * How transient faults (rule F1) are retried; `false` turns retries off.
  * @example
  * ```ts
  * trackOperation(request, { retry: { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 60_000, jitter: 0.5 } });
@@ -59,11 +59,11 @@ export interface PollOptions<T = unknown> {
   rewriteUrl?: (url: string) => string;
   /** An io-ts codec for the final resource; the snapshot's `result` is typed by it. Default: none (unknown). */
   result?: ResultDecoder<T>;
-  /** Where the final result is read from (X5). Default: by method, as PROTOCOL X1–X4 say. */
+  /** Where the final result is read from (X5). Default: by method, as rules X1–X4 say. */
   finalStateVia?: FinalStateVia;
   /**
    * The `api-version` of every URL the service gives (polling, `Location`, `resourceLocation`),
-   * replacing the one the service wrote there (PROTOCOL R15). Default: the initial request's, added
+   * replacing the one the service wrote there (rule R15). Default: the initial request's, added
    * only where a URL has none.
    */
   apiVersion?: string;

@@ -17,7 +17,7 @@ export type OperationState = 'running' | 'succeeded' | 'failed' | 'canceled';
 export type LroMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE' | 'GET';
 
 /**
- * Where the final result is read from, as `x-ms-long-running-operation-options` names it (PROTOCOL X5).
+ * Where the final result is read from, as `x-ms-long-running-operation-options` names it (rule X5).
  * @example
  * ```ts
  * trackOperation(request, { finalStateVia: 'location' });
@@ -26,7 +26,7 @@ export type LroMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE' | 'GET';
 export type FinalStateVia = 'azure-async-operation' | 'operation-location' | 'location' | 'original-uri';
 
 /**
- * The error of a failed or canceled operation, as Azure's error format gives it (PROTOCOL R11).
+ * The error of a failed or canceled operation, as Azure's error format gives it (rule R11).
  * When the service sent none (or a malformed one), `code` is `"Unknown"` and `raw` keeps the body.
  * @example
  * ```ts
@@ -48,7 +48,7 @@ export interface OperationError {
 }
 
 /**
- * Optional facts a status monitor reports about the operation (PROTOCOL R10).
+ * Optional facts a status monitor reports about the operation (rule R10).
  * @example
  * ```ts
  * const started = snapshot.operation?.startTime;
@@ -87,11 +87,11 @@ export interface ResumeToken {
   mode: PollMode;
   /** The URL the next poll goes to. */
   pollUrl?: string;
-  /** The `Location` of the initial response, kept for the final GET of a POST (PROTOCOL X2). */
+  /** The `Location` of the initial response, kept for the final GET of a POST (rule X2). */
   locationUrl?: string;
-  /** The initial request's `api-version`, added to polling URLs that lack one (PROTOCOL R15). */
+  /** The initial request's `api-version`, added to polling URLs that lack one (rule R15). */
   apiVersion?: string;
-  /** Set when the caller gave `options.apiVersion`: it replaces the service's own (PROTOCOL R15). */
+  /** Set when the caller gave `options.apiVersion`: it replaces the service's own (rule R15). */
   replaceApiVersion?: boolean;
   finalStateVia?: FinalStateVia;
 }

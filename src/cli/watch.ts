@@ -1,7 +1,15 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Observable } from 'rxjs';
-import { resumeOperation, trackOperation, type AuthorizeHook, type LroMethod, type OperationSnapshot, type PollOptions } from 'rx-lro';
+import {
+  isLroError,
+  resumeOperation,
+  trackOperation,
+  type AuthorizeHook,
+  type LroMethod,
+  type OperationSnapshot,
+  type PollOptions,
+} from 'rx-lro';
 import { formatDuration, outcomeText, progressBar, type Output } from './progress';
 
 /** What `rx-lro watch` reads and writes; tests pass their own. */
@@ -136,7 +144,11 @@ function defaultAzToken(resource: string | undefined): Promise<string> {
   if (resource) argv.push('--resource', resource);
   return new Promise((resolve, reject) =>
     execFile('az', argv, { timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`az account get-access-token failed: ${(stderr || error.message).trim()}`));
+      if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+        reject(
+          new Error('--az needs the Azure CLI, and `az` is not on PATH: install it and run `az login`, or give --token or AZURE_TOKEN'),
+        );
+      } else if (error) reject(new Error(`az account get-access-token failed: ${(stderr || error.message).trim()}`));
       else resolve(stdout.trim());
     }),
   );
@@ -149,6 +161,27 @@ function azAuthorize(get: () => Promise<string>): AuthorizeHook {
     if (!cached || Date.now() - cached.at > 30 * 60_000) cached = { token: get(), at: Date.now() };
     return { authorization: `Bearer ${await cached.token}` };
   };
+}
+
+// The error as plain data for --json: an rx-lro error's own toJSON (no secret in it), else its name and message.
+function errorData(error: unknown): Record<string, unknown> {
+  if (isLroError(error)) return error.toJSON();
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: 'the operation did not end' };
+}
+
+// What to try next, where the cause is knowable from the error and the arguments.
+function hintFor(error: unknown, args: WatchArgs, authorized: boolean): string | undefined {
+  if (isLroError(error, 'protocol') && error.rule === 'R9' && args.pollUrl !== undefined && !args.location) {
+    return 'the URL answered without a status monitor\'s "status": if it came from a Location header, add --location';
+  }
+  if (isLroError(error, 'timeout') && error.resumeToken) {
+    return 'the operation goes on in Azure: watch its polling URL again later (with --json, the last snapshot holds it)';
+  }
+  if (isLroError(error, 'http') && (error.status === 401 || error.status === 403) && !authorized) {
+    return 'the service refused the request: give a token with --az, --token or AZURE_TOKEN';
+  }
+  return undefined;
 }
 
 /**
@@ -224,8 +257,13 @@ export async function runWatch(argv: readonly string[], io: WatchIo): Promise<nu
   if (ticker) clearInterval(ticker);
   if (live) io.stderr.write('\n');
   if (outcome.error !== undefined || !outcome.snapshot) {
-    const error = outcome.error as { name?: string; message?: string } | undefined;
-    io.stderr.write(`rx-lro watch: ${error?.name ?? 'Error'}: ${error?.message ?? 'the operation did not end'}\n`);
+    const error = outcome.error;
+    const said = error instanceof Error ? `${error.name}: ${error.message}` : 'Error: the operation did not end';
+    io.stderr.write(`rx-lro watch: ${said}\n`);
+    const hint = hintFor(error, args, options.authorize !== undefined);
+    if (hint) io.stderr.write(`rx-lro watch: hint: ${hint}\n`);
+    // --json always writes one JSON document: the last snapshot, or the error as data.
+    if (args.json) io.stdout.write(`${JSON.stringify({ error: errorData(error), ...(last ? { lastSnapshot: last } : {}) }, null, 2)}\n`);
     return 2;
   }
   const snapshot = outcome.snapshot;

@@ -42,13 +42,13 @@ export interface FetchResponseLike {
  * ```
  */
 export interface FetchClientOptions {
-  /** Bodies larger than this are a `ProtocolError` (PROTOCOL F2). Default: 4 MiB. */
+  /** Bodies larger than this are a `ProtocolError` (rule F2). Default: 4 MiB. */
   maxBodyBytes?: number;
   /**
    * How long a Node stream body (node-fetch's, which cross-fetch uses in Node) may stay silent before
    * it is taken as cut: node-fetch never reports a connection closed in the middle of a body with a
    * `Content-Length`, so without this the read would wait forever. The cut is a `NetworkError`,
-   * retried like any other (PROTOCOL F1). WHATWG bodies (browsers, the global `fetch` of Node) report
+   * retried like any other (rule F1). WHATWG bodies (browsers, the global `fetch` of Node) report
    * a cut themselves and are not timed. Default: 2000 ms.
    */
   bodyStallMs?: number;
@@ -183,7 +183,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 
 /**
  * The network seam over a `fetch` function (default: cross-fetch). Each subscription sends one
- * request with its own `AbortController`; unsubscribing aborts it (PROTOCOL F3). Bodies are read up
+ * request with its own `AbortController`; unsubscribing aborts it (rule F3). Bodies are read up
  * to a cap and parsed as JSON without prototype pollution (F2, S4).
  *
  * @example

@@ -1,7 +1,7 @@
 import { SecurityError } from '../errors';
 import { isLoopback, originOf } from '../protocol/url';
 
-/** What the origin rules (PROTOCOL S1, S2) need to judge a URL the tracker is about to follow. */
+/** What the origin rules (rule S1, S2) need to judge a URL the tracker is about to follow. */
 export interface UrlPolicy {
   /** The URL of the initial request; its origin is trusted. */
   initialUrl: string;
@@ -55,7 +55,7 @@ const CREDENTIAL_HEADERS = new Set([
 ]);
 
 /**
- * The `SecurityError` for a request that would send credentials in clear (PROTOCOL S2): plain `http:`
+ * The `SecurityError` for a request that would send credentials in clear (rule S2): plain `http:`
  * to a host that is not loopback, with an `authorize` hook or a credential header among `headers`.
  * Checked before anything is sent, the initial request included.
  */

@@ -19,7 +19,7 @@ export { undiciHttpClient, type UndiciHttpClientOptions, type UndiciRequestLike 
  * ```
  */
 export interface NodeHttpClientOptions {
-  /** Bodies larger than this are a `ProtocolError` (PROTOCOL F2). Default: 4 MiB. */
+  /** Bodies larger than this are a `ProtocolError` (rule F2). Default: 4 MiB. */
   maxBodyBytes?: number;
   /** Connections kept per origin (requests beyond it wait for one). Default: 256. */
   maxSockets?: number;
@@ -29,7 +29,7 @@ export interface NodeHttpClientOptions {
 
 /**
  * The network seam over `node:http`/`node:https` with kept-alive connection pools (one per client).
- * Each subscription sends one request; unsubscribing destroys it (PROTOCOL F3). Redirects come back
+ * Each subscription sends one request; unsubscribing destroys it (rule F3). Redirects come back
  * as they are, for rx-lro to follow through its origin rules; a body cut short is a `NetworkError`.
  *
  * @example

@@ -36,7 +36,7 @@ export function headersOf(raw: Record<string, string | string[] | undefined>): R
   return headers;
 }
 
-/** The ProtocolError of a body over the cap (PROTOCOL F2). */
+/** The ProtocolError of a body over the cap (rule F2). */
 export function tooLarge(limit: number): ProtocolError {
   return new ProtocolError(`The response body is larger than ${limit} bytes`, 'F2');
 }

@@ -45,7 +45,7 @@ export type UndiciRequestLike<Dispatcher = never> = (
  * ```
  */
 export interface UndiciHttpClientOptions<Dispatcher = never> {
-  /** Bodies larger than this are a `ProtocolError` (PROTOCOL F2). Default: 4 MiB. */
+  /** Bodies larger than this are a `ProtocolError` (rule F2). Default: 4 MiB. */
   maxBodyBytes?: number;
   /**
    * The undici dispatcher (an `Agent`, `Pool`, `Client`…) every request goes through, its connection
@@ -59,7 +59,7 @@ const ignore = (): void => undefined;
 /**
  * The network seam over undici's pooled `request`, given by the caller (rx-lro does not depend on
  * undici). Each subscription sends one request with its own `AbortController`; unsubscribing aborts
- * it (PROTOCOL F3). Redirects come back as they are, for rx-lro to follow through its origin rules;
+ * it (rule F3). Redirects come back as they are, for rx-lro to follow through its origin rules;
  * a body over the cap is a `ProtocolError` (F2), a body cut short a `NetworkError`.
  *
  * @example

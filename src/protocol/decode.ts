@@ -23,7 +23,7 @@ function describe(value: unknown): string {
 }
 
 /**
- * Decodes a final result with the caller's codec (PROTOCOL X7). io-ts reports failures as data (an
+ * Decodes a final result with the caller's codec (rule X7). io-ts reports failures as data (an
  * `Either`); they become one `DecodeError` whose issues name every failing path.
  */
 export function decodeResult<T>(decoder: ResultDecoder<T>, value: unknown): { ok: true; value: T } | { ok: false; error: DecodeError } {

@@ -26,7 +26,7 @@ export interface DelayContext {
 export type DelayPolicy = (context: DelayContext) => number;
 
 /**
- * Waits `baseMs`, then twice as long each poll, never more than `capMs` (PROTOCOL T2).
+ * Waits `baseMs`, then twice as long each poll, never more than `capMs` (rule T2).
  *
  * @example
  * trackOperation(request, { delay: exponentialBackoff(500, 10_000) })
@@ -48,7 +48,7 @@ export function constantDelay(ms: number): DelayPolicy {
 }
 
 /**
- * The default policy of PROTOCOL T2: 1 s, 2 s, 4 s, … capped at 30 s.
+ * The default policy of rule T2: 1 s, 2 s, 4 s, … capped at 30 s.
  * @example
  * ```ts
  * const slower: DelayPolicy = (context) => 2 * defaultDelay(context);
@@ -56,7 +56,7 @@ export function constantDelay(ms: number): DelayPolicy {
  */
 export const defaultDelay: DelayPolicy = exponentialBackoff();
 
-/** The settings the wait before a poll is computed from (PROTOCOL T1–T4). */
+/** The settings the wait before a poll is computed from (rule T1–T4). */
 export interface DelaySettings {
   delay: DelayPolicy;
   retryAfter: 'honor' | 'ignore';
@@ -78,7 +78,7 @@ export function nextDelayMs(settings: DelaySettings, context: DelayContext, nowM
   return Math.min(Math.max(ms, settings.minDelayMs), settings.maxDelayMs);
 }
 
-/** The backoff of a transient-fault retry (PROTOCOL F1). */
+/** The backoff of a transient-fault retry (rule F1). */
 export interface RetrySettings {
   baseDelayMs: number;
   maxDelayMs: number;

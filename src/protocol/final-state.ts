@@ -27,7 +27,7 @@ export function monitorValue(body: unknown): unknown {
 }
 
 /**
- * Where the result of a succeeded operation is (PROTOCOL X1–X5, R16). One table for every mode:
+ * Where the result of a succeeded operation is (rule X1–X5, R16). One table for every mode:
  *
  * - status monitor: PUT GETs the original URL whatever `finalStateVia` says (X1: the monitor of a
  *   TypeSpec ARM PUT is not the resource); PATCH too, but for `location` with an initial `Location`;

@@ -8,7 +8,7 @@
 export type HeadersInput =
   Record<string, string | string[] | number | undefined> | { forEach(callback: (value: string, name: string) => void): void };
 
-/** Header names are case-insensitive (PROTOCOL R7): every name is lower-cased once, here. */
+/** Header names are case-insensitive (rule R7): every name is lower-cased once, here. */
 export function normalizeHeaders(input: HeadersInput | undefined | null): Record<string, string> {
   const headers: Record<string, string> = {};
   if (input == null) return headers;

@@ -12,7 +12,7 @@ const POISON = /__proto__|constructor|prototype|\\u/;
 const OVERFLOW = /\d[eE][+]?\d{3}|\d{309}/;
 
 // Keys that could reach an object's prototype when a body is later merged or spread are dropped
-// (PROTOCOL S4). The reviver costs time, so it only runs when such a key or number appears in the text.
+// (rule S4). The reviver costs time, so it only runs when such a key or number appears in the text.
 function revive(this: unknown, key: string, value: unknown): unknown {
   if (key === '__proto__' || key === 'constructor' || key === 'prototype') return undefined;
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;

@@ -15,7 +15,7 @@ export interface ProtocolSettings<T> extends DelaySettings {
   /** The caller's `api-version` for every URL the service gives, replacing the service's own (R15). */
   apiVersion?: string;
   result?: ResultDecoder<T>;
-  /** What a `404` while polling a DELETE means (PROTOCOL R14). */
+  /** What a `404` while polling a DELETE means (rule R14). */
   deleteNotFound: 'succeeded' | 'error';
 }
 
@@ -46,7 +46,7 @@ export interface Step<T> {
 
 type Terminal = Exclude<OperationState, 'running'>;
 
-/** `408`, `429` and the 5xx that may pass (not `501`/`505`): retried, never final (PROTOCOL R13, F1). */
+/** `408`, `429` and the 5xx that may pass (not `501`/`505`): retried, never final (rule R13, F1). */
 export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501 && status !== 505);
 }
@@ -122,7 +122,7 @@ function versioned(url: string, token: ResumeToken): string {
 type PollingHeader = { mode: 'status' | 'location'; url: string };
 
 /**
- * The polling URL of a response (PROTOCOL R1–R3, R7): `Azure-AsyncOperation`, else
+ * The polling URL of a response (rule R1–R3, R7): `Azure-AsyncOperation`, else
  * `Operation-Location` (both status monitors), else `Location`. The first header present decides:
  * a broken value there is a `ProtocolError`, while broken headers of lower priority are ignored.
  */
@@ -150,7 +150,7 @@ function statusOf(body: unknown): string | undefined {
 }
 
 /**
- * The first step of an operation, from its initial response (PROTOCOL R1–R7, R15, T1): finished at
+ * The first step of an operation, from its initial response (rule R1–R7, R15, T1): finished at
  * once, or how and when to poll.
  *
  * @param request the method and absolute URL of the initial request
@@ -333,7 +333,7 @@ function pollResource<T>(state: TrackState, response: HttpResponse, settings: Pr
 }
 
 /**
- * The step after a poll's response (PROTOCOL R3, R4, R8–R14, T1), by how the operation is polled.
+ * The step after a poll's response (rule R3, R4, R8–R14, T1), by how the operation is polled.
  * `state.polls` already counts the request this response answers.
  */
 export function pollResponse<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>, nowMs: number): Step<T> {
@@ -347,7 +347,7 @@ export function pollResponse<T>(state: TrackState, response: HttpResponse, setti
   }
 }
 
-/** The step after the final GET (PROTOCOL X1–X4, X7): the result, or the error that hides it. */
+/** The step after the final GET (rule X1–X4, X7): the result, or the error that hides it. */
 export function finalResponse<T>(state: TrackState, response: HttpResponse, url: string, settings: ProtocolSettings<T>): Step<T> {
   if (response.status < 200 || response.status > 299) return httpError(state, response, url);
   return (

@@ -1,5 +1,5 @@
 // Secrets travel in query strings (SAS signatures, tokens): no error rx-lro makes may carry the value of a
-// query parameter, but for `api-version`, as the Azure SDK pipeline's log sanitizer allows (PROTOCOL F4).
+// query parameter, but for `api-version`, as the Azure SDK pipeline's log sanitizer allows (rule F4).
 
 /** What a redacted query value is replaced with. */
 export const REDACTED = 'REDACTED';

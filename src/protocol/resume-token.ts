@@ -20,7 +20,7 @@ const ResumeTokenCodec = t.intersection([
 ]);
 
 /**
- * A resume token read back from storage, checked for shape (PROTOCOL S3): the origin rules are
+ * A resume token read back from storage, checked for shape (rule S3): the origin rules are
  * checked by the driver before each request, as for any URL it follows.
  */
 export function readResumeToken(value: unknown): ResumeToken | ProtocolError {

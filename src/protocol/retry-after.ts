@@ -25,7 +25,7 @@ function parseHttpDate(value: string): number | undefined {
 
 /**
  * The delay a response asks for, in milliseconds, or `undefined` when it asks for none or for
- * something unusable (PROTOCOL T1, T3): `retry-after-ms` and `x-ms-retry-after-ms` first, then
+ * something unusable (rule T1, T3): `retry-after-ms` and `x-ms-retry-after-ms` first, then
  * `Retry-After` as seconds (integer or decimal) or an HTTP-date. A date is measured against the
  * response's own `Date` header when it has a valid one (the server's clock), else against `nowMs`;
  * a past date means 0. Negative, malformed and non-finite values give `undefined`; clamping to a

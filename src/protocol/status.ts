@@ -2,7 +2,7 @@ import type { OperationError, OperationInfo, OperationState } from '../snapshot'
 import { asRecord } from './json';
 
 /**
- * Extra status values that end an operation, by the state they mean (PROTOCOL R12).
+ * Extra status values that end an operation, by the state they mean (rule R12).
  * @example
  * ```ts
  * trackOperation(request, { terminalStates: { succeeded: ['Completed'], failed: ['Aborted'] } });
@@ -107,7 +107,7 @@ function readInnerError(record: Record<string, unknown>, depth: number): Record<
 }
 
 /**
- * The error of a failed or canceled operation (PROTOCOL R11): the body's `error` (or
+ * The error of a failed or canceled operation (rule R11): the body's `error` (or
  * `properties.error`) whole; when it is missing or malformed, `fallback` (by default `code: "Unknown"`)
  * with the raw body kept.
  */

@@ -5,7 +5,7 @@ export const MAX_URL_LENGTH = 16 * 1024;
 
 /**
  * A polling header's value as an absolute URL, resolved against the URL of the response that
- * carried it (PROTOCOL R7); `undefined` when it is empty, unparseable, not http(s), or longer than
+ * carried it (rule R7); `undefined` when it is empty, unparseable, not http(s), or longer than
  * `MAX_URL_LENGTH` (S4: an absurd header is refused, not followed).
  */
 export function resolveUrl(value: string | undefined, base: string): string | undefined {
@@ -34,7 +34,7 @@ export function apiVersionOf(url: string): string | undefined {
 }
 
 /**
- * Adds `api-version` to a URL that has none (PROTOCOL R15); an existing one is kept, unless
+ * Adds `api-version` to a URL that has none (rule R15); an existing one is kept, unless
  * `replace` asks for it to be replaced. The URL's own text is kept as it is (no re-encoding of its
  * other parameters).
  */
@@ -92,7 +92,7 @@ function pathKey(pathname: string): string {
 }
 
 /**
- * Whether `url` is `resource` itself or a URL under its path, on the same origin (PROTOCOL R14): a
+ * Whether `url` is `resource` itself or a URL under its path, on the same origin (rule R14): a
  * resource-scoped `…/operationResults/…` URL, which may vanish with the resource.
  */
 export function isUnderPath(url: string, resource: string): boolean {

@@ -95,7 +95,7 @@ export function monitorResponse(op: Operation, phase: Phase, origins: Origins, o
   const headers: Record<string, string> = {};
   if (!phase.done) addRetryAfter(headers, op.script.retryAfter);
   const header = monitorHeaderName(op);
-  // The fault moves the rest of the polling to the other origin (PROTOCOL R8 says the client must re-check it).
+  // The fault moves the rest of the polling to the other origin (rule R8 says the client must re-check it).
   if (other && header !== undefined) headers[header] = operationUrl(op, op.monitorPath, origins, true);
   return { status: 200, headers, body: monitorBody(op, phase, resourceLocationUrl(op, origins, other)) };
 }

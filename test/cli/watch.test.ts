@@ -144,6 +144,55 @@ describe('rx-lro watch', () => {
     expect(r3.err).toContain('TimeoutError');
   });
 
+  it('F4 prints the service’s own error; with --json stdout is always one JSON document, the error as data', async () => {
+    const denied = {
+      code: 'AuthorizationFailed',
+      message: "The client 'me' with object id 'x' does not have authorization to perform action 'Microsoft.Test/widgets/write'.",
+    };
+    const url = `${sim.url}${path({ pattern: 'azure-async-operation', faults: [{ on: 'initial', kind: 403, error: denied }] })}&sig=SECRETSAS`;
+    const { code, out, err } = await watch(['--method', 'PUT', '--url', url, '--json', ...FAST]);
+    expect(code).toBe(2);
+    expect(err).toContain(`answered HTTP 403 AuthorizationFailed: ${denied.message}`);
+    expect(err).toContain('hint: the service refused the request: give a token');
+    const document = JSON.parse(out) as { error: Record<string, unknown> };
+    expect(document.error).toMatchObject({ name: 'HttpError', code: 'http', status: 403, serviceError: denied });
+    expect(out + err).not.toContain('SECRETSAS');
+  });
+
+  it('hints at --location when a polling URL given alone answers without a status', async () => {
+    const resource = path({ pattern: 'location', polls: 3 });
+    const started = await fetch(sim.url + resource, { method: 'POST' });
+    const { code, out, err } = await watch([started.headers.get('location')!, '--json', ...FAST]);
+    expect(code).toBe(2);
+    expect(err).toContain('ProtocolError');
+    expect(err).toContain('add --location');
+    expect(JSON.parse(out)).toMatchObject({ error: { name: 'ProtocolError', rule: 'R9' } });
+  });
+
+  it('says what to do when --az is given and the Azure CLI is not installed', async () => {
+    const url = sim.url + path({ pattern: 'azure-async-operation', polls: 1 });
+    const saved = process.env['PATH'];
+    process.env['PATH'] = mkdtempSync(join(tmpdir(), 'rx-lro-no-az-'));
+    try {
+      const { code, err } = await watch(['--method', 'PUT', '--url', url, '--az', ...FAST]);
+      expect(code).toBe(2);
+      expect(err).toContain('--az needs the Azure CLI, and `az` is not on PATH');
+    } finally {
+      process.env['PATH'] = saved;
+    }
+  });
+
+  it('F5 a timeout says the operation goes on; --json gives the error and the last snapshot with its resume token', async () => {
+    const slow = sim.url + path({ pattern: 'azure-async-operation', durationMs: 60_000 });
+    const { code, out, err } = await watch(['--method', 'PUT', '--url', slow, '--timeout', '1', '--json', ...FAST]);
+    expect(code).toBe(2);
+    expect(err).toContain('TimeoutError');
+    expect(err).toContain('the operation goes on in Azure');
+    const document = JSON.parse(out) as { error: Record<string, unknown>; lastSnapshot?: { resumeToken: { pollUrl?: string } } };
+    expect(document.error).toMatchObject({ name: 'TimeoutError', timeoutMs: 1000 });
+    expect(document.lastSnapshot?.resumeToken.pollUrl).toContain('/operationStatuses/');
+  });
+
   const usage: Array<[string[], string]> = [
     [[], 'give a polling URL, or --method and --url'],
     [['--method', 'PUT'], '--method and --url go together'],

@@ -56,7 +56,7 @@ afterAll(() => {
 });
 
 describe('the packed tarball', () => {
-  it('ships dist, bin and the README only, with every file its exports map names', () => {
+  it('ships dist, bin, docs/conformance.md and the README only, with every file its exports map names', () => {
     const installed = join(project, 'node_modules', 'rx-lro');
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     for (const entry of Object.values(pkg.exports as Record<string, string | Record<string, string>>)) {
@@ -65,6 +65,21 @@ describe('the packed tarball', () => {
     }
     expect(existsSync(join(installed, 'src'))).toBe(false);
     expect(existsSync(join(installed, 'test'))).toBe(false);
+  });
+
+  it('shipped text points only at what ships: docs/conformance.md is there, and lists every rule id the code cites', () => {
+    const installed = join(project, 'node_modules', 'rx-lro');
+    const table = readFileSync(join(installed, 'docs', 'conformance.md'), 'utf8');
+    const shipped = ['index.js', 'index.cjs', 'index.d.ts', 'node.d.ts', 'registry.d.ts', 'cli.js'].map((file) =>
+      readFileSync(join(installed, 'dist', file), 'utf8'),
+    );
+    const cited = new Set<string>();
+    for (const text of shipped) {
+      expect(text).not.toContain('PROTOCOL.md');
+      for (const match of text.matchAll(/\brules? ([RTXFSE]\d{1,2})\b/g)) cited.add(match[1]!);
+    }
+    expect(cited.size).toBeGreaterThan(10);
+    for (const rule of cited) expect(table, rule).toMatch(new RegExp(`^\\| ${rule} \\|`, 'm'));
   });
 
   it('Node ESM: import of every export path tracks an operation', async () => {
