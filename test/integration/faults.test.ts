@@ -295,8 +295,8 @@ describe.concurrent('F1 network errors', () => {
   });
 
   // node-fetch (under cross-fetch) never reports a body cut short, so rx-lro takes 2 s of silence
-  // (DEFAULT_BODY_STALL_MS) as the cut; 5 s means the stream hung (F2: nothing hangs).
-  const HANG_MS = 5_000;
+  // (DEFAULT_BODY_STALL_MS) as the cut; 10 s means the stream hung (F2: nothing hangs).
+  const HANG_MS = 10_000;
   // A per-request deadline far above the simulator's answer (milliseconds, seconds on a loaded
   // machine) and under the 2 s body stall; slow faults answer 20 times later than it.
   const DEADLINE_MS = 1_000;
