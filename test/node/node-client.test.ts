@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { NetworkError, ProtocolError, trackOperation } from '../../src/index';
 import { nodeHttpClient } from '../../src/node/index';
 import { startSimulator } from '../../src/testing/index';
-import { useTransportServer } from './transport-server';
+import { useTransportServer } from '../support/transport-server';
 
 const transport = useTransportServer();
 
