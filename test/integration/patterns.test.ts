@@ -406,8 +406,9 @@ describe.concurrent('R12 custom status values', () => {
     expect(completed.length).toBeGreaterThanOrEqual(2);
     expect(snapshots[snapshots.length - 1]!.status).toBe('Completed');
     expect(result.reqs.filter((r) => r.kind === 'final')).toHaveLength(0);
-    // T5 T6: the deadline stops all polling (a poll aborted on the wire may still land: settle first).
-    await finish(result, 30);
+    // T5 T6: the deadline stops all polling (a poll aborted on the wire may still land, later on a
+    // loaded machine: settle first; polls every 10 ms would still show in the quiet window after).
+    await finish(result, 500);
   });
 
   it.each(CUSTOM)('R12 $title: "Completed" with terminalStates.succeeded succeeds', async ({ method, script, result: expected }) => {
