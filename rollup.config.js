@@ -1,5 +1,5 @@
-import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
+import { emitDeclarations, transpileTypeScript } from './scripts/rollup-typescript.mjs';
 
 // Every entry point of the package; each becomes dist/<name>.js (ESM), .cjs and .d.ts.
 const entries = {
@@ -19,11 +19,15 @@ const addOns = {
 // Peers, the runtime dependency and Node built-ins stay outside the bundle.
 const external = (id) => /^(rxjs|io-ts|fp-ts|cross-fetch|rx-lro)(\/|$)/.test(id) || id.startsWith('node:');
 
+// The JavaScript is transpiled file by file (types are checked by `npm run typecheck`); one plugin
+// instance serves the three JavaScript builds.
+const typescript = transpileTypeScript({ tsconfig: './tsconfig.build.json' });
+
 export default [
   {
     input: entries,
     external,
-    plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
+    plugins: [typescript],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
       {
@@ -39,7 +43,7 @@ export default [
   {
     input: addOns,
     external,
-    plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
+    plugins: [typescript],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', sourcemap: true },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true, exports: 'named' },
@@ -49,13 +53,14 @@ export default [
   {
     input: { cli: 'src/cli/main.ts' },
     external,
-    plugins: [typescript({ tsconfig: './tsconfig.build.json' })],
+    plugins: [typescript],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', sourcemap: true },
   },
   {
-    input: { ...entries, ...addOns },
+    // Named by their .d.ts, which emitDeclarations makes in one program for rollup-plugin-dts to bundle.
+    input: Object.fromEntries(Object.entries({ ...entries, ...addOns }).map(([name, file]) => [name, file.replace(/\.ts$/, '.d.ts')])),
     external,
-    plugins: [dts({ tsconfig: './tsconfig.build.json' })],
+    plugins: [emitDeclarations({ tsconfig: './tsconfig.build.json' }), dts({ tsconfig: './tsconfig.build.json' })],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
   },
 ];

@@ -1,4 +1,5 @@
-// The browser example in real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
+// The browser example in real headless Chromium (test/support/browser.ts: Debian's /usr/bin/chromium or
+// the npm package's, driven by playwright-core):
 // start three operations against the simulator, see progress move, reload mid-flight, see all three
 // resume (never re-sent) and finish with the right results, then cancel a fourth.
 import { execFile } from 'node:child_process';
@@ -7,13 +8,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/testing/index';
+import { launchChromium } from '../support/browser';
 
 const root = join(__dirname, '..', '..');
 const appDir = join(root, 'examples', 'browser');
-const CHROMIUM = '/usr/bin/chromium';
 const run = promisify(execFile);
 
 let sim: Simulator;
@@ -24,7 +25,6 @@ let browser: Browser;
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
   // The app is bundled as a user would: rollup, the package's entries, no cross-fetch.
   await run(
     process.execPath,
@@ -48,19 +48,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

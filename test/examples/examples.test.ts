@@ -19,7 +19,7 @@ afterAll(async () => {
 const url = (name: string, query = ''): string =>
   `${sim.url}/subscriptions/examples/resourceGroups/rg/providers/Microsoft.Test/widgets/${name}-${Math.random().toString(36).slice(2, 8)}?api-version=2024-01-01${query}`;
 
-async function until(check: () => boolean, limitMs = 5_000): Promise<void> {
+async function until(check: () => boolean, limitMs = 15_000): Promise<void> {
   const started = Date.now();
   while (!check()) {
     if (Date.now() - started > limitMs) throw new Error('timed out waiting for the condition');

@@ -243,12 +243,18 @@ describe('F3 every request has its own AbortController', () => {
       }) as never;
     };
     const seen: number[] = [];
-    const subscription = trackOperation({ method: 'DELETE', url: 'https://management.azure.com/r?api-version=1' }, { fetch }).subscribe(
-      (s) => {
-        seen.push(s.polls);
-        if (s.polls === 2) subscription.unsubscribe();
-      },
-    );
+    await new Promise<void>((resolve) => {
+      const subscription = trackOperation({ method: 'DELETE', url: 'https://management.azure.com/r?api-version=1' }, { fetch }).subscribe(
+        (s) => {
+          seen.push(s.polls);
+          if (s.polls === 2) {
+            subscription.unsubscribe();
+            resolve();
+          }
+        },
+      );
+    });
+    // Polls come every 20 ms: had the unsubscribe not stopped them, more would have gone by now.
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(seen).toEqual([0, 1, 2]);
     expect(urls).toHaveLength(3);

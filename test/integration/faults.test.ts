@@ -1,7 +1,8 @@
 // Every fault kind of the simulator, over real HTTP with the default client: what PROTOCOL.md says must happen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchHttpClient } from '../../src/index';
 import { startSimulator, type Fault, type RecordedRequest, type Simulator } from '../../src/testing/index';
-import { NESTED_ERROR, POST_RESULT, digest, errorOf, finish, kinds, last, putResource, runOp } from './helpers';
+import { NESTED_ERROR, POST_RESULT, digest, errorOf, finish, kinds, last, putResource, requestsFor, runOp, sleep } from './helpers';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -295,8 +296,12 @@ describe.concurrent('F1 network errors', () => {
   });
 
   // node-fetch (under cross-fetch) never reports a body cut short, so rx-lro takes 2 s of silence
-  // (DEFAULT_BODY_STALL_MS) as the cut; 5 s means the stream hung (F2: nothing hangs).
-  const HANG_MS = 5_000;
+  // (DEFAULT_BODY_STALL_MS) as the cut; 10 s means the stream hung (F2: nothing hangs).
+  const HANG_MS = 10_000;
+  // A per-request deadline far above the simulator's answer (milliseconds, seconds on a loaded
+  // machine) and under the 2 s body stall; slow faults answer 20 times later than it.
+  const DEADLINE_MS = 1_000;
+  const SLOW_MS = 20 * DEADLINE_MS;
 
   it('F1 F2 reset-mid-body on a poll is retried', async () => {
     const result = await runOp(
@@ -367,7 +372,8 @@ describe.concurrent('F1 network errors', () => {
       sim,
       'PUT',
       { pattern: 'azure-async-operation', polls: 3, faults: [{ on: 'poll', nth: 2, kind: 'reset-mid-body' }] },
-      { requestTimeoutMs: 150 },
+      // A body stall of a minute: within HANG_MS only the deadline can end the cut poll.
+      { requestTimeoutMs: DEADLINE_MS, http: fetchHttpClient(undefined, { bodyStallMs: 60_000 }) },
       HANG_MS,
     );
     expect(last(result.run)).toMatchObject({ state: 'succeeded', polls: 4 });
@@ -376,19 +382,23 @@ describe.concurrent('F1 network errors', () => {
   });
 
   it('F1 T5 slow poll beyond requestTimeoutMs is abandoned and retried', async () => {
+    // Answered 3 s after it came, 2 s past the deadline: the test waits that long to see it never was.
+    const slowMs = 3 * DEADLINE_MS;
+    const started = Date.now();
     const result = await runOp(
       sim,
       'PUT',
-      { pattern: 'azure-async-operation', polls: 2, faults: [{ on: 'poll', nth: 1, kind: 'slow', delayMs: 400 }] },
-      { requestTimeoutMs: 100 },
+      { pattern: 'azure-async-operation', polls: 2, faults: [{ on: 'poll', nth: 1, kind: 'slow', delayMs: slowMs }] },
+      { requestTimeoutMs: DEADLINE_MS },
     );
-    const { reqs } = result;
+    await sleep(started + slowMs + 500 - Date.now());
+    const reqs = requestsFor(sim, result.t);
     expect(kinds(reqs)).toEqual(['initial', 'poll', 'poll', 'final']);
     // The late answer was never written: the client hung up and the simulator's timer was cancelled.
     expect(reqs[1]!.fault).toBe('slow');
     expect(reqs[1]!.status).toBeUndefined();
-    expect(gap(reqs[1]!, reqs[2]!)).toBeGreaterThanOrEqual(100 - TOLERANCE_MS);
-    expect(gap(reqs[1]!, reqs[2]!)).toBeLessThan(400 + 2000);
+    expect(gap(reqs[1]!, reqs[2]!)).toBeGreaterThanOrEqual(DEADLINE_MS - TOLERANCE_MS);
+    expect(gap(reqs[1]!, reqs[2]!)).toBeLessThan(slowMs);
     expect(last(result.run)).toMatchObject({ state: 'succeeded', polls: 3 });
     await finish(sim, result);
   });
@@ -397,12 +407,12 @@ describe.concurrent('F1 network errors', () => {
     const result = await runOp(
       sim,
       'PUT',
-      { pattern: 'azure-async-operation', polls: 2, faults: [{ on: 'poll', nth: 1, count: 5, kind: 'slow', delayMs: 300 }] },
-      { requestTimeoutMs: 60, retry: { maxRetries: 1, baseDelayMs: 5, jitter: 0 } },
+      { pattern: 'azure-async-operation', polls: 2, faults: [{ on: 'poll', nth: 1, count: 5, kind: 'slow', delayMs: SLOW_MS }] },
+      { requestTimeoutMs: DEADLINE_MS, retry: { maxRetries: 1, baseDelayMs: 5, jitter: 0 } },
     );
     const error = errorOf(result.run);
     expect(error).toMatchObject({ name: 'NetworkError', code: 'network', method: 'GET' });
-    expect(String(error['reason'])).toContain('60');
+    expect(String(error['reason'])).toContain(`${DEADLINE_MS} ms`);
     expect(kinds(result.reqs)).toEqual(['initial', 'poll', 'poll']);
     await finish(sim, result);
   });
@@ -412,7 +422,7 @@ describe.concurrent('F1 network errors', () => {
       sim,
       'PUT',
       { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'poll', kind: 'slow', delayMs: 60 }] },
-      { requestTimeoutMs: 1000 },
+      { requestTimeoutMs: 5 * DEADLINE_MS },
     );
     expect(result.reqs.map((r) => r.status)).toEqual([201, 200, 200]);
     expect(last(result.run).state).toBe('succeeded');

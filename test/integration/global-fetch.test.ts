@@ -115,11 +115,13 @@ describe.concurrent('with fetch: globalThis.fetch', () => {
 
   it('F3 unsubscribing aborts the poll in flight; nothing follows', async () => {
     const t = target(sim);
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 50, faults: [{ on: 'poll', nth: 1, kind: 'slow', delayMs: 300 }] });
+    // The slow answer is due 1.5 s after the poll came: time enough to hang up first, and the wait
+    // below outlasts it, so an answer still written (a poll not aborted) shows.
+    sim.define(t.path, { pattern: 'azure-async-operation', polls: 50, faults: [{ on: 'poll', nth: 1, kind: 'slow', delayMs: 1_500 }] });
     const subscription = trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, { ...GLOBAL, delay: 10 }).subscribe();
-    for (let i = 0; i < 100 && requestsFor(sim, t).length < 2; i++) await sleep(5);
+    for (let i = 0; i < 2_000 && requestsFor(sim, t).length < 2; i++) await sleep(5);
     subscription.unsubscribe();
-    await sleep(400);
+    await sleep(2_000);
     const reqs = requestsFor(sim, t);
     expect(kinds(reqs)).toEqual(['initial', 'poll']);
     expect(reqs[1]!.status).toBeUndefined();

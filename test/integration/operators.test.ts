@@ -322,14 +322,16 @@ describe.concurrent('T6 F3 unsubscribing mid-flight', () => {
 
   it('F3 unsubscribing while a poll is in flight aborts it, and nothing follows', async () => {
     const t = target(sim);
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 100, faults: [{ on: 'poll', nth: 2, kind: 'slow', delayMs: 300 }] });
+    // The slow answer is due 1.5 s after the poll came: time enough to hang up first, and the wait
+    // below outlasts it, so an answer still written (a poll not aborted) shows.
+    sim.define(t.path, { pattern: 'azure-async-operation', polls: 100, faults: [{ on: 'poll', nth: 2, kind: 'slow', delayMs: 1_500 }] });
     const subscription = trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast()).subscribe();
-    for (let i = 0; i < 100 && requestsFor(sim, t).length < 3; i++) await sleep(5);
+    for (let i = 0; i < 2_000 && requestsFor(sim, t).length < 3; i++) await sleep(5);
     const inFlight = requestsFor(sim, t);
     expect(kinds(inFlight)).toEqual(['initial', 'poll', 'poll']);
     expect(inFlight[2]!.fault).toBe('slow');
     subscription.unsubscribe();
-    await sleep(400);
+    await sleep(2_000);
     const reqs = requestsFor(sim, t);
     expect(reqs).toHaveLength(3);
     // The simulator never answered: the client hung up before the slow answer was due.
@@ -338,11 +340,11 @@ describe.concurrent('T6 F3 unsubscribing mid-flight', () => {
 
   it('F3 unsubscribing while the initial request is in flight: nothing else is sent', async () => {
     const t = target(sim);
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'initial', kind: 'slow', delayMs: 200 }] });
+    sim.define(t.path, { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'initial', kind: 'slow', delayMs: 1_500 }] });
     const subscription = trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast()).subscribe();
-    for (let i = 0; i < 100 && requestsFor(sim, t).length < 1; i++) await sleep(5);
+    for (let i = 0; i < 2_000 && requestsFor(sim, t).length < 1; i++) await sleep(5);
     subscription.unsubscribe();
-    await sleep(300);
+    await sleep(2_000);
     const reqs = requestsFor(sim, t);
     expect(kinds(reqs)).toEqual(['initial']);
     expect(reqs[0]!.status).toBeUndefined();
@@ -381,7 +383,7 @@ describe.concurrent('T6 F3 unsubscribing mid-flight', () => {
         });
     });
     // A poll of the other tracker may have been on the wire (aborted, but it may still land): let it.
-    await sleep(30);
+    await sleep(300);
     const counts = [requestsFor(sim, a).length, requestsFor(sim, b).length];
     expect(counts[0]! + counts[1]!).toBeGreaterThanOrEqual(8);
     expect(counts[0]! + counts[1]!).toBeLessThanOrEqual(9);

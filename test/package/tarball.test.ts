@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/testing/index';
+import { findChromium, launchChromium } from '../support/browser';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -154,6 +154,8 @@ describe('the packed tarball', () => {
         }
       });
       await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+      // Unpacks the npm package's Chromium here, on a first run, rather than within the test's time.
+      await findChromium();
     }, 180_000);
     afterAll(async () => {
       await sim?.close();
@@ -168,19 +170,7 @@ describe('the packed tarball', () => {
     });
 
     it('runs in headless Chromium and tracks an operation against the simulator', async () => {
-      const browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         const port = (site.address() as AddressInfo).port;

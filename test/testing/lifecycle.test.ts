@@ -9,8 +9,8 @@ function countResources(): Record<string, number> {
   return counts;
 }
 
-/** Waits (bounded) until `check` holds; returns whether it did. */
-async function eventually(check: () => boolean, { tries = 50, gapMs = 10 } = {}): Promise<boolean> {
+/** Waits until `check` holds (at most 5 s: as long as a loaded machine may need); returns whether it did. */
+async function eventually(check: () => boolean, { tries = 500, gapMs = 10 } = {}): Promise<boolean> {
   for (let i = 0; i < tries; i++) {
     if (check()) return true;
     await sleep(gapMs);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { NetworkError, ProtocolError, trackOperation, type HttpRequest } from '../../src/index';
 import { nodeHttpClient, undiciHttpClient, type UndiciRequestLike } from '../../src/node/index';
 import { startSimulator } from '../../src/testing/index';
-import { useTransportServer } from './transport-server';
+import { useTransportServer } from '../support/transport-server';
 
 const transport = useTransportServer();
 
