@@ -6,7 +6,7 @@ import { retryDelayMs } from './protocol/delay';
 import { retryAfterMs } from './protocol/retry-after';
 import { originOf, resolveUrl } from './protocol/url';
 import type { HttpRequest, HttpResponse } from './protocol/http-response';
-import { finalResponse, pollResponse, startOperation, type Step, type TrackState } from './protocol/operation';
+import { finalResponse, operationKey, pollResponse, startOperation, type Step, type TrackState } from './protocol/operation';
 import type { LroMethod, OperationSnapshot, ResumeToken } from './snapshot';
 
 /** How a tracker begins: from an initial response in hand, or by sending the initial request. */
@@ -44,10 +44,17 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
     let state: TrackState | undefined;
     // The wait or the request in flight: there is never more than one.
     let current: Subscription | undefined;
+    // Every error that ends the tracker says whose it is, so that a merged stream can tell (faultAsData).
+    const fail = (error: unknown): void => {
+      if (isLroError(error) && error.key === undefined) {
+        error.key = state?.token.key ?? operationKey({ key: settings.key, method: begin.request.method, url: initialUrl, mode: 'none' });
+      }
+      subscriber.error(error);
+    };
     // Giving up is not failing (F5): the error says where the tracker stood, so it can be resumed.
     const giveUp = (): void => {
       const position = state && { resumeToken: state.token, status: state.status, polls: state.polls };
-      subscriber.error(new TimeoutError(options.timeoutMs!, position));
+      fail(new TimeoutError(options.timeoutMs!, position));
     };
     const deadline = options.timeoutMs === undefined ? undefined : scheduler.schedule(giveUp, options.timeoutMs);
 
@@ -119,7 +126,7 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
             try {
               step = interpret(response);
             } catch (error) {
-              subscriber.error(error);
+              fail(error);
               return;
             }
             if ('redirect' in step) {
@@ -131,10 +138,10 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
           },
           error: (error: unknown) => {
             if (retryNetwork && isLroError(error, 'network') && retryLater()) return;
-            subscriber.error(error);
+            fail(error);
           },
           complete: () => {
-            if (!answered) subscriber.error(new NetworkError(request.method, request.url, 'the HTTP client completed without a response'));
+            if (!answered) fail(new NetworkError(request.method, request.url, 'the HTTP client completed without a response'));
           },
         }),
       );
@@ -143,7 +150,7 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
     const follow = (url: string, interpret: (response: HttpResponse, target: string) => Step<T>, hops = 0): void => {
       const target = guard(url);
       if (typeof target !== 'string') {
-        subscriber.error(target);
+        fail(target);
         return;
       }
       // Polls and final GETs are reads: a network error is retried whatever the operation's method.
@@ -168,7 +175,7 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
           subscriber.complete();
           return;
         case 'error':
-          subscriber.error(next.error);
+          fail(next.error);
           return;
         case 'final':
           follow(next.url, (response, target) => finalResponse(state!, response, target, settings));
@@ -202,7 +209,10 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
     } else if (begin.kind === 'resume') {
       // A resumed tracker polls at once: the wait it was in when the token was taken has passed.
       const { token } = begin;
-      state = { token: token.mode === 'none' ? { ...token, mode: 'body', pollUrl: token.url } : token, polls: 0, status: 'InProgress' };
+      // The caller's key wins; a token from before keys were kept is known by its URLs, as at the start.
+      const key = settings.key ?? operationKey(token);
+      const resumed: ResumeToken = token.mode === 'none' ? { ...token, mode: 'body', pollUrl: token.url, key } : { ...token, key };
+      state = { token: resumed, polls: 0, status: 'InProgress' };
       follow(state.token.pollUrl!, (response) => pollResponse(state!, response, settings, scheduler.now()));
     } else {
       const { method, url } = begin.request;

@@ -8,7 +8,7 @@ import type { OperationError, OperationState, ResumeToken } from './snapshot';
  * const retryable = (code: LroErrorCode) => code === 'network' || code === 'timeout';
  * ```
  */
-export type LroErrorCode = 'http' | 'network' | 'protocol' | 'decode' | 'timeout' | 'security' | 'operation-failed';
+export type LroErrorCode = 'http' | 'network' | 'protocol' | 'decode' | 'timeout' | 'security' | 'operation-failed' | 'incomplete';
 
 // A registry-wide symbol, so `isLroError` also recognises errors made by another copy of rx-lro
 // (two bundles, an iframe) where `instanceof` would fail.
@@ -39,6 +39,8 @@ export interface LroErrorData {
 export abstract class LroError extends Error {
   abstract override readonly name: string;
   abstract readonly code: LroErrorCode;
+  /** The `key` of the operation whose tracker this error ended, set by the tracker. */
+  key?: string;
 
   constructor(message: string) {
     super(message);
@@ -325,10 +327,45 @@ export class OperationFailedError extends LroError {
 }
 
 /**
+ * `finalResult()` saw its snapshot stream complete before the operation ended: the stream was cut
+ * short upstream (`take`, `takeUntil`, `first`, an unsubscribing store), not by the service. The
+ * operation may still be running; `resumeToken` (not serialized) continues it.
+ * @example
+ * ```ts
+ * trackOperation(request).pipe(takeUntil(cancel$), finalResult()).subscribe({
+ *   error: (e) => isLroError(e, 'incomplete') && console.log('stopped watching at', e.status),
+ * });
+ * ```
+ */
+export class IncompleteError extends LroError {
+  override readonly name = 'IncompleteError' as const;
+  readonly code = 'incomplete' as const;
+  /** The last status seen, when a snapshot came at all. */
+  readonly status?: string;
+  readonly polls?: number;
+  /** The last snapshot's resume token (not serialized: its URLs may carry SAS tokens). */
+  declare readonly resumeToken?: ResumeToken;
+
+  constructor(last?: TrackerPosition) {
+    super(
+      last === undefined
+        ? 'The snapshot stream completed before any snapshot: it was cut short upstream (take, takeUntil, first…)'
+        : `The snapshot stream completed before the operation ended (last status ${JSON.stringify(last.status)} after ${last.polls} polls): it was cut short upstream (take, takeUntil, first…), and the operation may still be running`,
+    );
+    if (last !== undefined) {
+      this.status = redactor()(last.status);
+      this.polls = last.polls;
+      Object.defineProperty(this, 'resumeToken', { value: last.resumeToken, enumerable: false });
+    }
+  }
+}
+
+/**
  * Every concrete rx-lro error class.
  * @example
  * ```ts
  * const describe = (e: LroErrorClass): string => (e.code === 'http' ? `HTTP ${e.status} from ${e.url}` : `${e.name}: ${e.message}`);
  * ```
  */
-export type LroErrorClass = HttpError | NetworkError | ProtocolError | DecodeError | TimeoutError | SecurityError | OperationFailedError;
+export type LroErrorClass =
+  HttpError | NetworkError | ProtocolError | DecodeError | TimeoutError | SecurityError | OperationFailedError | IncompleteError;

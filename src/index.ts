@@ -1,5 +1,7 @@
 // Every public export, by name: nothing from an internal path is public by accident.
 export { pollOperation } from './operators/poll-operation';
+export { fromStart } from './operators/from-start';
+export { faultAsData } from './operators/fault-as-data';
 export { trackOperation } from './operators/track-operation';
 export { resumeOperation } from './operators/resume-operation';
 export { finalResult } from './operators/final-result';
@@ -16,11 +18,13 @@ export {
   TimeoutError,
   SecurityError,
   OperationFailedError,
+  IncompleteError,
   isLroError,
 } from './errors';
 
 export type { OperationRequest } from './operators/track-operation';
-export type { OperationStart, FetchResponseStart, StartInput } from './operators/start';
+export type { OperationStart, FetchResponseStart, StartInput, LazyStart } from './operators/start';
+export type { TrackerFault } from './operators/fault-as-data';
 export type { PollOptions, RetryOptions, AuthorizeHook } from './options';
 export type { HttpClient, HttpRequest, HttpResponse } from './http/http-client';
 export type { FetchLike, FetchResponseLike, FetchClientOptions } from './http/fetch-client';
@@ -31,6 +35,12 @@ export type { HeadersInput } from './protocol/headers';
 export type { LroErrorCode, LroErrorData, LroErrorClass, DecodeIssue, ServiceError, TrackerPosition } from './errors';
 export type {
   OperationSnapshot,
+  RunningSnapshot,
+  SucceededSnapshot,
+  FailedSnapshot,
+  CanceledSnapshot,
+  UnsuccessfulSnapshot,
+  SnapshotFields,
   OperationState,
   OperationError,
   OperationInfo,

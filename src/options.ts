@@ -45,7 +45,7 @@ export interface RetryOptions {
  * ```
  */
 export interface PollOptions<T = unknown> {
-  /** The `fetch` to send requests with. Default: cross-fetch. Ignored when `http` is given. */
+  /** The `fetch` to send requests with. Default: cross-fetch. Not with `http`, which sends requests itself. */
   fetch?: FetchLike;
   /** The network seam itself (requests in, one response out). Default: `fetchHttpClient(fetch)`. */
   http?: HttpClient;
@@ -89,7 +89,7 @@ export interface PollOptions<T = unknown> {
   method?: LroMethod;
   /** The scheduler of every wait. Default: `asyncScheduler` (virtual time under `TestScheduler.run`). */
   scheduler?: SchedulerLike;
-  /** Response bodies above this size are a `ProtocolError` (F2). Default: 4 MiB. */
+  /** Response bodies above this size are a `ProtocolError` (F2). Default: 4 MiB. Not with `http` (give the cap to its client). */
   maxBodyBytes?: number;
   /** The random source of retry jitter, in [0, 1). Default: `Math.random`. */
   random?: () => number;
@@ -105,6 +105,12 @@ export interface PollOptions<T = unknown> {
    * Emissions while a request is in flight, and during subscription, are ignored. Default: none.
    */
   pollNow?: Observable<unknown>;
+  /**
+   * The operation's identity, the snapshots' `key` (a store's key, a row id). Default: the status
+   * monitor or `Location` URL without its query, else the method and initial URL. One operation
+   * only: `pollOperation` refuses it (give each start its own with `fromStart`).
+   */
+  key?: string;
 }
 
 /** Options after validation, with every default filled in. */
@@ -257,7 +263,17 @@ export const OPTION_RULES: Readonly<Record<keyof PollOptions, Rule>> = {
   random: func,
   limiter: withMethods('a limiter from createRequestLimiter()', 'run', 'pause'),
   pollNow: (value, name) => (isObservable(value) ? value : invalid(name, 'an Observable', value)),
+  key: (value, name) =>
+    typeof value === 'string' && value !== '' && value.length <= 1024
+      ? value
+      : invalid(name, 'a non-empty string of at most 1024 characters', value),
 };
+
+// Options that cannot be given together: the second one would be ignored without a word.
+const CONFLICTS: ReadonlyArray<[keyof PollOptions, keyof PollOptions, string]> = [
+  ['http', 'fetch', 'the http client sends every request itself'],
+  ['http', 'maxBodyBytes', 'give the cap to the http client (fetchHttpClient(fetch, { maxBodyBytes }), nodeHttpClient({ maxBodyBytes }))'],
+];
 
 /**
  * Validates options eagerly (a programmer error fails at call time with a precise `TypeError`, not
@@ -270,6 +286,11 @@ export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOp
     retry?: Required<RetryOptions>;
     allowedOrigins?: ReadonlySet<string>;
   };
+  for (const [first, second, why] of CONFLICTS) {
+    if (o[first] !== undefined && o[second] !== undefined) {
+      throw new TypeError(`rx-lro: options.${first} and options.${second} cannot be given together: ${why}`);
+    }
+  }
   const { minDelayMs = 0, maxDelayMs = 600_000, maxBodyBytes } = o;
   if (minDelayMs > maxDelayMs) invalid('minDelayMs', `at most options.maxDelayMs (${maxDelayMs})`, minDelayMs);
   const settings: ProtocolSettings<T> = {
@@ -283,6 +304,7 @@ export function resolveOptions<T>(input: PollOptions<T> | undefined): ResolvedOp
   if (o.finalStateVia) settings.finalStateVia = o.finalStateVia;
   if (o.apiVersion) settings.apiVersion = o.apiVersion;
   if (o.result) settings.result = o.result;
+  if (o.key !== undefined) settings.key = o.key;
   const resolved: ResolvedOptions<T> = {
     settings,
     http: o.http ?? fetchHttpClient(o.fetch, maxBodyBytes === undefined ? {} : { maxBodyBytes }),

@@ -94,33 +94,115 @@ export interface ResumeToken {
   /** Set when the caller gave `options.apiVersion`: it replaces the service's own (rule R15). */
   replaceApiVersion?: boolean;
   finalStateVia?: FinalStateVia;
+  /** The snapshots' `key`, kept so that a resumed tracker reports the same identity. */
+  key?: string;
+}
+
+/**
+ * What every snapshot carries, whatever the state.
+ * @example
+ * ```ts
+ * const line = (s: SnapshotFields) => `${s.key}: ${s.status} after ${s.polls} polls`;
+ * ```
+ */
+export interface SnapshotFields {
+  /**
+   * The operation's identity, the same in every snapshot and after resume: the caller's `key` option,
+   * else the status monitor's or `Location` URL without its query, else the method and initial URL
+   * (without its query). Two starts of one VM have two keys.
+   */
+  key: string;
+  /** The status exactly as the service wrote it (`Accepted`, `InProgress`, `Cancelled`, …). */
+  status: string;
+  percentComplete?: number;
+  operation?: OperationInfo;
+  /** The HTTP status of the response this snapshot came from. */
+  httpStatus: number;
+  /** Requests sent so far after the initial one: polls, their retries and redirects, and the final GET. */
+  polls: number;
+  resumeToken: ResumeToken;
+}
+
+/**
+ * A snapshot of an operation still running.
+ * @example
+ * ```ts
+ * const waiting = (s: RunningSnapshot) => `next poll in ${s.nextPollInMs} ms`;
+ * ```
+ */
+export interface RunningSnapshot extends SnapshotFields {
+  state: 'running';
+  done: false;
+  /** How long the tracker waits before its next poll. */
+  nextPollInMs?: number;
+  result?: undefined;
+  error?: undefined;
+}
+
+/**
+ * The last snapshot of an operation that succeeded (rule X8): `result` is the decoded final resource,
+ * absent only where the operation has none (a DELETE).
+ * @example
+ * ```ts
+ * const name = (s: SucceededSnapshot<{ name: string }>) => s.result.name;
+ * ```
+ */
+export interface SucceededSnapshot<T = unknown> extends SnapshotFields {
+  state: 'succeeded';
+  done: true;
+  result: T;
+  error?: undefined;
+  nextPollInMs?: undefined;
+}
+
+/**
+ * What the last snapshot of an operation that failed or was canceled carries (rule X8): `error` says why.
+ * @example
+ * ```ts
+ * const why = (s: UnsuccessfulSnapshot) => `${s.state}: ${s.error.code}: ${s.error.message}`;
+ * ```
+ */
+export interface UnsuccessfulSnapshot extends SnapshotFields {
+  state: 'failed' | 'canceled';
+  done: true;
+  error: OperationError;
+  result?: undefined;
+  nextPollInMs?: undefined;
+}
+
+/**
+ * The last snapshot of an operation that failed.
+ * @example
+ * ```ts
+ * const code = (s: FailedSnapshot) => s.error.code;
+ * ```
+ */
+export interface FailedSnapshot extends UnsuccessfulSnapshot {
+  state: 'failed';
+}
+
+/**
+ * The last snapshot of an operation that was canceled (`Canceled` or `Cancelled`).
+ * @example
+ * ```ts
+ * const spelling = (s: CanceledSnapshot) => s.status;
+ * ```
+ */
+export interface CanceledSnapshot extends UnsuccessfulSnapshot {
+  state: 'canceled';
 }
 
 /**
  * One observation of an operation. Plain JSON: no Date, no Error, no class instance, so it passes
  * the serializability checks of Redux and NgRx and survives `JSON.parse(JSON.stringify(snapshot))`.
+ * A union on `state` (rule X8): narrowing gives `result` on `succeeded` and `error` on `failed` and
+ * `canceled`; the last snapshot of a stream is the only one with `done: true`.
  * @example
  * ```ts
- * trackOperation(request).subscribe((s: OperationSnapshot) => console.log(s.state, s.status, s.percentComplete));
+ * trackOperation(request).subscribe((s: OperationSnapshot) => {
+ *   if (s.state === 'succeeded') console.log(s.result);
+ *   else if (s.done) console.error(s.error.code);
+ * });
  * ```
  */
-export interface OperationSnapshot<T = unknown> {
-  state: OperationState;
-  /** `state !== 'running'`; the last snapshot of a stream is the only one with `done: true`. */
-  done: boolean;
-  /** The status exactly as the service wrote it (`Accepted`, `InProgress`, `Cancelled`, …). */
-  status: string;
-  percentComplete?: number;
-  /** The decoded final resource, on `succeeded`. */
-  result?: T;
-  /** On `failed` and `canceled`. */
-  error?: OperationError;
-  operation?: OperationInfo;
-  /** The HTTP status of the response this snapshot came from. */
-  httpStatus: number;
-  /** Requests sent so far after the initial one (polls and final GETs). */
-  polls: number;
-  /** While running: how long the tracker waits before its next poll. */
-  nextPollInMs?: number;
-  resumeToken: ResumeToken;
-}
+export type OperationSnapshot<T = unknown> = RunningSnapshot | SucceededSnapshot<T> | FailedSnapshot | CanceledSnapshot;

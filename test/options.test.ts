@@ -93,6 +93,7 @@ const GOOD: Record<keyof PollOptions, unknown> = {
   random: () => 0.5,
   limiter: createRequestLimiter(),
   pollNow: NEVER,
+  key: 'deploy-1',
 };
 
 // A value each option refuses.
@@ -121,6 +122,7 @@ const BAD: Record<keyof PollOptions, unknown> = {
   random: 0.5,
   limiter: { run: () => NEVER },
   pollNow: { subscribe: () => undefined },
+  key: '',
 };
 
 describe('every option of the rules table', () => {
@@ -130,10 +132,25 @@ describe('every option of the rules table', () => {
     expect(Object.keys(BAD).sort()).toEqual([...OPTIONS].sort());
   });
 
-  it('accepts all of them at once', () => {
-    const options = GOOD as PollOptions;
-    expect(() => pollOperation(options)).not.toThrow();
-    expect(() => trackOperation(REQUEST, options)).not.toThrow();
+  it('accepts all of them at once, but for the pairs that conflict and a key for many starts', () => {
+    const { fetch: _fetch, maxBodyBytes: _maxBodyBytes, key: _key, ...compatible } = GOOD;
+    expect(() => pollOperation(compatible as PollOptions)).not.toThrow();
+    expect(() => trackOperation(REQUEST, { ...compatible, key: GOOD.key } as PollOptions)).not.toThrow();
+  });
+
+  it.each([
+    ['http', 'fetch'],
+    ['http', 'maxBodyBytes'],
+  ] as const)('%s with %s is a TypeError naming both: one of them would be ignored', (first, second) => {
+    const options = { [first]: GOOD[first], [second]: GOOD[second] } as PollOptions;
+    for (const call of [() => pollOperation(options), () => trackOperation(REQUEST, options)]) {
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow(`options.${first} and options.${second} cannot be given together`);
+    }
+  });
+
+  it('a key names one operation: pollOperation, which tracks many, refuses it and points at fromStart', () => {
+    expect(() => pollOperation({ key: 'vm' })).toThrow(/options\.key names one operation.*fromStart/);
   });
 
   for (const name of OPTIONS) {
@@ -146,7 +163,7 @@ describe('every option of the rules table', () => {
         expect(call).toThrow(named);
       }
       // The good value alone passes: the refusal is the bad value's, not the option's.
-      expect(() => pollOperation({ [name]: GOOD[name] } as PollOptions)).not.toThrow();
+      expect(() => trackOperation(REQUEST, { [name]: GOOD[name] } as PollOptions)).not.toThrow();
     });
   }
 });

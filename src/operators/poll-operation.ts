@@ -1,21 +1,15 @@
-import { defer, from, mergeMap, switchMap, type Observable, type OperatorFunction } from 'rxjs';
-import { driveOperation } from '../driver';
-import { resolveOptions, type PollOptions, type ResolvedOptions } from '../options';
+import { mergeMap, type OperatorFunction } from 'rxjs';
+import { resolveOptions, type PollOptions } from '../options';
 import type { OperationSnapshot } from '../snapshot';
-import { beginFromStart, type StartInput } from './start';
-
-export function trackStart<T>(start: StartInput, options: ResolvedOptions<T>): Observable<OperationSnapshot<T>> {
-  return defer(() => {
-    const begin = beginFromStart(start, options.method);
-    return begin instanceof Promise ? from(begin).pipe(switchMap((b) => driveOperation(b, options))) : driveOperation(begin, options);
-  });
-}
+import { trackStart } from './from-start';
+import type { LazyStart, StartInput } from './start';
 
 /**
  * Turns initial responses into snapshot streams: one independent tracker per start, merged.
  * Each tracker emits a snapshot for the initial response and one per poll, the terminal one last.
- * A failed or canceled operation is a snapshot; the stream errors only on transport, protocol,
- * decode, timeout and security faults.
+ * A failed or canceled operation is a snapshot; a fault of one tracker (transport, protocol, decode,
+ * timeout, security, a malformed start) errors the merged stream and ends the others, as an error
+ * does in any RxJS merge. To keep trackers apart, merge `fromStart` trackers through `faultAsData()`.
  *
  * @param options validated now; a bad option throws a `TypeError` at once
  * @example
@@ -23,7 +17,12 @@ export function trackStart<T>(start: StartInput, options: ResolvedOptions<T>): O
  *   .pipe(pollOperation({ headers: { authorization: `Bearer ${token}` } }))
  *   .subscribe((s) => console.log(s.status, s.percentComplete));
  */
-export function pollOperation<T = unknown>(options?: PollOptions<T>): OperatorFunction<StartInput, OperationSnapshot<T>> {
+export function pollOperation<T = unknown>(options?: PollOptions<T>): OperatorFunction<StartInput | LazyStart, OperationSnapshot<T>> {
   const resolved = resolveOptions(options);
+  if (resolved.settings.key !== undefined) {
+    throw new TypeError(
+      'rx-lro: options.key names one operation, and pollOperation tracks many: give each start its key with fromStart(start, { key })',
+    );
+  }
   return (starts) => starts.pipe(mergeMap((start) => trackStart(start, resolved)));
 }

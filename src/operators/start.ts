@@ -28,7 +28,7 @@ export interface OperationStart {
  * A fetch `Response` (from `fetch` or `fromFetch`); `options.method` names its request's method.
  * @example
  * ```ts
- * from(fetch(url, { method: 'PUT', body })).pipe(pollOperation({ method: 'PUT' }));
+ * fromFetch(url, { method: 'PUT', body }).pipe(pollOperation({ method: 'PUT' }));
  * ```
  */
 export interface FetchResponseStart {
@@ -46,6 +46,17 @@ export interface FetchResponseStart {
  * ```
  */
 export type StartInput = OperationStart | AjaxResponse<unknown> | FetchResponseStart;
+
+/**
+ * A start made when its tracker begins: a function that sends the initial request (so a concurrency
+ * limit holds the request itself back, not only its polling), returning a start or a promise of one.
+ * @example
+ * ```ts
+ * const lazy: LazyStart = () => fetch(`${vm}/start?api-version=2024-07-01`, { method: 'POST' });
+ * fromStart(lazy, { method: 'POST' });
+ * ```
+ */
+export type LazyStart = () => StartInput | PromiseLike<StartInput>;
 
 const METHODS: readonly string[] = ['PUT', 'PATCH', 'POST', 'DELETE', 'GET'];
 
@@ -95,6 +106,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * `TypeError` that says what is wrong.
  */
 export function beginFromStart(start: unknown, method: LroMethod | undefined): Begin | Promise<Begin> {
+  if (isObject(start) && typeof start['then'] === 'function') {
+    throw startError(
+      'got a promise: its request was sent when it was made, before its tracker began. Give a function that sends it instead (() => fetch(url, init)), or use trackOperation',
+    );
+  }
   if (!isObject(start))
     throw startError(`expected { request, response }, an AjaxResponse or a fetch Response, got ${JSON.stringify(start)}`);
   if (isObject(start['request']) && isObject(start['responseHeaders']) && 'xhr' in start) {

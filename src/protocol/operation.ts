@@ -17,6 +17,8 @@ export interface ProtocolSettings<T> extends DelaySettings {
   result?: ResultDecoder<T>;
   /** What a `404` while polling a DELETE means (rule R14). */
   deleteNotFound: 'succeeded' | 'error';
+  /** The caller's identity for the operation, the snapshots' `key`. */
+  key?: string;
 }
 
 /** What a tracker knows between two requests. Plain data; every step makes a new one. */
@@ -51,20 +53,33 @@ export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501 && status !== 505);
 }
 
+/**
+ * The identity of an operation (the snapshots' `key`): the caller's, else its status monitor or
+ * `Location` URL without the query, else its method and initial URL without the query. Kept in the
+ * token, so it stays the same when the monitor moves (R8) and after resume.
+ */
+export function operationKey(token: Pick<ResumeToken, 'key' | 'method' | 'url' | 'mode' | 'pollUrl'>): string {
+  if (token.key !== undefined) return token.key;
+  if ((token.mode === 'status' || token.mode === 'location') && token.pollUrl !== undefined) return withoutQuery(token.pollUrl);
+  return `${token.method} ${withoutQuery(token.url)}`;
+}
+
 function makeSnapshot<T>(
   state: TrackState,
   operationState: OperationState,
   httpStatus: number,
   extra: { result?: T; error?: OperationError; nextPollInMs?: number } = {},
 ): OperationSnapshot<T> {
-  const snapshot: OperationSnapshot<T> = {
+  // The fields that go with each state are set below; the union is the type the caller narrows (X8).
+  const snapshot = {
+    key: state.token.key ?? operationKey(state.token),
     state: operationState,
     done: operationState !== 'running',
     status: state.status,
     httpStatus,
     polls: state.polls,
     resumeToken: state.token,
-  };
+  } as OperationSnapshot<T> & Record<string, unknown>;
   if (state.percentComplete !== undefined) snapshot.percentComplete = state.percentComplete;
   if (state.operation !== undefined) snapshot.operation = state.operation;
   if (extra.result !== undefined) snapshot.result = extra.result;
@@ -163,7 +178,7 @@ export function startOperation<T>(
   nowMs: number,
 ): Step<T> {
   const { method, url } = request;
-  const token: ResumeToken = { v: 1, method, url, mode: 'none' };
+  const token: ResumeToken = { v: 1, method, url, mode: 'none', key: settings.key ?? operationKey({ method, url, mode: 'none' }) };
   const apiVersion = settings.apiVersion ?? apiVersionOf(url);
   if (apiVersion !== undefined) token.apiVersion = apiVersion;
   if (settings.apiVersion !== undefined) token.replaceApiVersion = true;
@@ -196,6 +211,8 @@ export function startOperation<T>(
   if (header) {
     const patch: Partial<ResumeToken> = { mode: header.mode, pollUrl: versioned(header.url, token) };
     if (locationUrl !== undefined) patch.locationUrl = versioned(locationUrl, token);
+    // The operation is known by its monitor or Location URL from now on, even if the service moves it (R8).
+    if (settings.key === undefined) patch.key = withoutQuery(patch.pollUrl!);
     return running(withToken({ ...base, status: ps ?? 'Accepted' }, patch), response, settings, nowMs);
   }
   // R4: a PUT/PATCH still provisioning, or accepted with nothing else to follow: poll the resource.

@@ -8,7 +8,10 @@ const FINAL_STATES: readonly FinalStateVia[] = ['azure-async-operation', 'operat
 type Check = [expected: string, ok: (value: unknown) => boolean];
 
 const isString = (value: unknown): boolean => typeof value === 'string';
-const oneOf = (values: readonly string[]): Check => [values.map((v) => JSON.stringify(v)).join(', '), (value) => values.includes(value as string)];
+const oneOf = (values: readonly string[]): Check => [
+  values.map((v) => JSON.stringify(v)).join(', '),
+  (value) => values.includes(value as string),
+];
 
 // Every field of a token: what it must be, and whether it must be there.
 const FIELDS: ReadonlyArray<[name: keyof ResumeToken, required: boolean, check: Check]> = [
@@ -21,6 +24,7 @@ const FIELDS: ReadonlyArray<[name: keyof ResumeToken, required: boolean, check: 
   ['apiVersion', false, ['a string', isString]],
   ['replaceApiVersion', false, ['a boolean', (value) => typeof value === 'boolean']],
   ['finalStateVia', false, oneOf(FINAL_STATES)],
+  ['key', false, ['a non-empty string', (value) => typeof value === 'string' && value !== '']],
 ];
 
 function shown(value: unknown): string {
