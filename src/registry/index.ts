@@ -2,6 +2,7 @@
 import { BehaviorSubject, Observable, Subject, distinctUntilChanged, filter, of, switchMap, take, type Subscription } from 'rxjs';
 import {
   isLroError,
+  fromStart,
   pollOperation,
   resumeOperation,
   trackOperation,
@@ -307,12 +308,14 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
   const start = (key: string, plan: Plan): void => {
     let source: Observable<OperationSnapshot<T>>;
     try {
+      // The registry's key is the snapshots' key too, so a store sees one identity everywhere.
+      const keyed = { ...trackerOptions, key };
       source =
         plan.kind === 'track'
-          ? trackOperation<T>(plan.request, trackerOptions)
+          ? trackOperation<T>(plan.request, keyed)
           : plan.kind === 'resume'
-            ? resumeOperation<T>(plan.token, trackerOptions)
-            : of(plan.start).pipe(pollOperation<T>(trackerOptions));
+            ? resumeOperation<T>(plan.token, keyed)
+            : fromStart<T>(plan.start, keyed);
     } catch (error) {
       finish(key, { ...entryFrom(key, 'error'), fault: faultOf(error) });
       return;

@@ -45,12 +45,13 @@ describe('examples', () => {
     expect(initial).toHaveLength(1);
   });
 
-  it('merge-many.ts: 50 operations, 8 at a time: 45 succeed, 5 fail, each tracked to its end', async () => {
+  it('merge-many.ts: 50 operations, 8 at a time: 44 succeed, 5 fail, and the one whose monitor answers 403 ends alone, as data', async () => {
     const lines: string[] = [];
     const summary = await mergeMany((line) => lines.push(line));
-    expect(summary).toMatchObject({ succeeded: 45, failed: 5 });
+    expect(summary).toMatchObject({ succeeded: 44, failed: 5, faulted: 1 });
     expect(lines).toHaveLength(51);
-    expect(lines.at(-1)).toMatch(/^45 succeeded, 5 failed, \d+ requests$/);
+    expect(lines.find((l) => l.startsWith('sa13: '))).toMatch(/^sa13: HttpError \(GET .* answered HTTP 403/);
+    expect(lines.at(-1)).toMatch(/^44 succeeded, 5 failed, 1 faulted, \d+ requests$/);
   });
 
   it('redux-toolkit.ts: the epic feeds every snapshot into the store; a canceled key stops; nothing unserializable', async () => {
