@@ -115,3 +115,17 @@ describe('npm run demo, with stdout redirected to a file', () => {
     expect(text).toContain('0 sent after the cancel');
   }, 60_000);
 });
+
+describe('rx-lro demo | head -1', () => {
+  it('stops quietly (exit 0, nothing on stderr) when the reader closes the pipe after the first line', async () => {
+    const child = spawn(node, ['bin/rx-lro.mjs', 'demo'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(first.length).toBeGreaterThan(0);
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  }, 60_000);
+});
