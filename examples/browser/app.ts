@@ -63,8 +63,10 @@ function describe(entry: RegistryEntry): string {
   if (entry.phase === 'error') return `${entry.fault?.name}: ${entry.fault?.message}`;
   if (entry.error) return `${entry.error.code}: ${entry.error.message}`;
   if (entry.state === 'succeeded') {
-    const result = entry.result as { name?: string } | undefined;
-    return result?.name ?? (result === undefined ? 'done' : JSON.stringify(result).slice(0, 60));
+    const result = entry.result as { name?: string; status?: unknown } | undefined;
+    // An action whose monitor carried no result of its own gives back the monitor body: nothing to show.
+    if (result === undefined || typeof result.status === 'string') return 'done';
+    return result.name ?? JSON.stringify(result).slice(0, 60);
   }
   return entry.status ?? '';
 }
