@@ -94,7 +94,7 @@ async function until(page: Page, check: (rows: Row[]) => boolean, limitMs = 15_0
 }
 
 describe('the browser example in headless Chromium', () => {
-  it('S3 starts three operations, survives a reload mid-flight (resumed, never re-sent), finishes them, and cancels a fourth', async () => {
+  it('starts three operations, survives a reload mid-flight (resumed, never re-sent), finishes them, and cancels a fourth', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

@@ -135,7 +135,7 @@ describe('undiciHttpClient (rx-lro/node)', () => {
     expect(unhandled).toEqual([]);
   });
 
-  it('F1 refused connections and URLs it cannot send to are NetworkErrors', async () => {
+  it('refused connections and URLs it cannot send to are NetworkErrors', async () => {
     for (const url of ['http://127.0.0.1:1/x', 'not a url', 'ftp://127.0.0.1/x']) {
       const error = await failure(firstValueFrom(http({ method: 'GET', url, headers: {} })));
       expect(error, url).toBeInstanceOf(NetworkError);
