@@ -2,8 +2,8 @@
 // snapshot lands in the store (plain JSON, so Redux's serializability checks pass).
 import { configureStore, createAction, createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import { combineEpics, createEpicMiddleware, ofType, type Epic } from 'redux-observable';
-import { catchError, filter, map, mergeMap, of, takeUntil } from 'rxjs';
-import { trackOperation, type OperationRequest, type OperationSnapshot, type PollOptions } from 'rx-lro';
+import { filter, map, mergeMap, takeUntil } from 'rxjs';
+import { faultAsData, trackOperation, type OperationRequest, type OperationSnapshot, type PollOptions } from 'rx-lro';
 
 export interface OperationsState {
   byKey: Record<string, { snapshot?: OperationSnapshot; error?: { name: string; message: string } }>;
@@ -16,8 +16,9 @@ const slice = createSlice({
   name: 'operations',
   initialState: { byKey: {} } as OperationsState,
   reducers: {
-    snapshotReceived(state, action: PayloadAction<{ key: string; snapshot: OperationSnapshot }>) {
-      state.byKey[action.payload.key] = { snapshot: action.payload.snapshot };
+    // Every snapshot says whose it is: the store's key, given to the tracker as its `key`.
+    snapshotReceived(state, action: PayloadAction<OperationSnapshot>) {
+      state.byKey[action.payload.key] = { snapshot: action.payload };
     },
     trackingFailed(state, action: PayloadAction<{ key: string; error: { name: string; message: string } }>) {
       const entry = state.byKey[action.payload.key] ?? {};
@@ -35,10 +36,14 @@ export function operationsEpic(options: PollOptions = {}): Epic {
       ofType(operationStarted.type),
       filter(operationStarted.match),
       mergeMap(({ payload: { key, request } }) =>
-        trackOperation(request, options).pipe(
-          map((snapshot) => snapshotReceived({ key, snapshot })),
-          // A transport or protocol error ends the tracker; a failed operation is just a snapshot.
-          catchError((error: Error) => of(trackingFailed({ key, error: { name: error.name, message: error.message } }))),
+        trackOperation(request, { ...options, key }).pipe(
+          // A transport or protocol error ends this tracker only, as data; a failed operation is just a snapshot.
+          faultAsData(),
+          map((item) =>
+            item.state === 'error'
+              ? trackingFailed({ key: item.key, error: { name: item.error.name, message: item.error.message } })
+              : snapshotReceived(item),
+          ),
           takeUntil(
             action$.pipe(
               filter(operationCanceled.match),

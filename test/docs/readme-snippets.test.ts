@@ -30,7 +30,7 @@ describe('README code blocks', () => {
           "import type { OperationRequest, OperationSnapshot } from 'rx-lro';",
           "export const operationStarted = createAction<{ key: string; request: OperationRequest }>('operations/started');",
           "export const operationCanceled = createAction<string>('operations/canceled');",
-          "export const snapshotReceived = createAction<{ key: string; snapshot: OperationSnapshot }>('operations/snapshot');",
+          "export const snapshotReceived = createAction<OperationSnapshot>('operations/snapshot');",
           "export const trackingFailed = createAction<{ key: string; error: { name: string; message: string } }>('operations/failed');",
         ].join('\n'),
       },
