@@ -20,10 +20,10 @@ export interface FinalInputs {
   body: unknown;
 }
 
-/** The result a status monitor reports in its own body: data plane `result`, ARM `properties`, else the body. */
-export function monitorValue(body: unknown): unknown {
+/** The result a status monitor reports in its own body: data plane `result`, else ARM `properties`. */
+function monitorResult(body: unknown): unknown {
   const record = asRecord(body);
-  return record?.['result'] ?? record?.['properties'] ?? body;
+  return record?.['result'] ?? record?.['properties'];
 }
 
 /**
@@ -31,8 +31,9 @@ export function monitorValue(body: unknown): unknown {
  *
  * - status monitor: PUT GETs the original URL whatever `finalStateVia` says (X1: the monitor of a
  *   TypeSpec ARM PUT is not the resource); PATCH too, but for `location` with an initial `Location`;
- *   POST and GET take the initial `Location`, else the monitor's own result, and `original-uri` GETs
- *   the original URL; a DELETE has no result (X3); a `resourceLocation` wins over X1/X2 (X4).
+ *   POST and GET take the initial `Location`, else the monitor's `result` or `properties` (none when
+ *   it has neither); naming the monitor in `finalStateVia` takes its result, else its whole body, and
+ *   `original-uri` GETs the original URL; a DELETE has no result (X3); a `resourceLocation` wins over X1/X2 (X4).
  * - Location: the terminal Location response is the result, whatever `finalStateVia` says; only a
  *   PUT/PATCH with `original-uri` whose terminal response has no body GETs the original URL.
  * - resource polling and operations finished at once: the body in hand is the result.
@@ -53,8 +54,12 @@ export function finalPlan(inputs: FinalInputs): FinalPlan {
   }
   // POST and GET (R16).
   if (finalStateVia === 'original-uri') return { kind: 'get', url };
-  if (finalStateVia !== 'azure-async-operation' && finalStateVia !== 'operation-location' && locationUrl !== undefined) {
-    return { kind: 'get', url: locationUrl };
+  // The caller named the monitor as the final state: its result, else the monitor body itself.
+  if (finalStateVia === 'azure-async-operation' || finalStateVia === 'operation-location') {
+    return { kind: 'value', value: monitorResult(body) ?? body };
   }
-  return { kind: 'value', value: monitorValue(body) };
+  if (locationUrl !== undefined) return { kind: 'get', url: locationUrl };
+  // X2: the monitor's own result; a monitor that carries none (a VM start) leaves the operation without one.
+  const value = monitorResult(body);
+  return value === undefined ? { kind: 'none' } : { kind: 'value', value };
 }

@@ -341,12 +341,8 @@ const CASES: Array<[string, string, Expected]> = [
     },
   ],
   ['LROsCustomHeader_post202Retry200', 'R3', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
-  // a monitor with neither result nor properties: its body is the result (X2), as in every Azure SDK
-  [
-    'LROsCustomHeader_postAsyncRetrySucceeded',
-    'R1 X2',
-    { state: 'succeeded', status: 'Succeeded', polls: 2, result: { status: 'Succeeded' } },
-  ],
+  // a monitor with neither result nor properties: the operation has no result (X2)
+  ['LROsCustomHeader_postAsyncRetrySucceeded', 'R1 X2', { state: 'succeeded', status: 'Succeeded', polls: 2 }],
 ];
 
 // Where tracking without finalStateVia must end otherwise (PROTOCOL X5, POST not given: the initial

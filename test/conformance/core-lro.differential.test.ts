@@ -443,6 +443,18 @@ const DELIBERATE: Deliberate[] = [
     rxLro: (c) => ({ state: 'succeeded', result: resourceOf(c), finalGets: [] }),
   },
   {
+    rule: 'X2',
+    when: (c) =>
+      monitorSucceeded(c) &&
+      c.method === 'POST' &&
+      c.variant === 'inline' &&
+      (c.finalStateVia === undefined || c.finalStateVia === 'location'),
+    reason:
+      'a POST without Location whose succeeded monitor has neither `result` nor `properties` has no result; ' +
+      'core-lro 3.3.1 returns the whole status body',
+    rxLro: () => ({ state: 'succeeded', finalGets: [] }),
+  },
+  {
     rule: 'X1 X5',
     when: (c) =>
       monitorSucceeded(c) && c.method === 'PATCH' && c.location === true && c.resourceLocation !== true && c.finalStateVia === undefined,
@@ -707,6 +719,13 @@ const DELIBERATE_ROUTES: DeliberateRoute[] = [
       'LROs_deleteAsyncRetrySucceeded',
     ),
     reason: 'a DELETE takes no result from its status monitor; core-lro 3.3.1 returns the monitor body',
+    rxLro: () => ({ state: 'succeeded' }),
+  },
+  {
+    rule: 'X2',
+    when: among('LROsCustomHeader_postAsyncRetrySucceeded'),
+    reason:
+      'a POST without Location whose succeeded monitor has neither `result` nor `properties` has no result; core-lro 3.3.1 returns the monitor body',
     rxLro: () => ({ state: 'succeeded' }),
   },
   {

@@ -85,11 +85,17 @@ describe('X1–X5 R16 the final result after a succeeded status monitor: the pur
     }
   });
 
-  it('X2 the monitor’s own result: data plane `result`, else ARM `properties`, else the whole body', () => {
-    const post = (body: unknown): FinalPlan => finalPlan({ method: 'POST', mode: 'status', url: ORIGINAL, body });
+  it('X2 the monitor’s own result: data plane `result`, else ARM `properties`, else none; naming the monitor, else its whole body', () => {
+    const post = (body: unknown, finalStateVia?: FinalStateVia): FinalPlan =>
+      finalPlan({ method: 'POST', mode: 'status', url: ORIGINAL, body, ...(finalStateVia ? { finalStateVia } : {}) });
     expect(post({ status: 'Succeeded', result: { a: 1 }, properties: { b: 2 } })).toEqual({ kind: 'value', value: { a: 1 } });
     expect(post({ status: 'Succeeded', properties: { b: 2 } })).toEqual({ kind: 'value', value: { b: 2 } });
-    expect(post({ status: 'Succeeded', id: 'op1' })).toEqual({ kind: 'value', value: { status: 'Succeeded', id: 'op1' } });
+    expect(post({ status: 'Succeeded', id: 'op1' })).toEqual({ kind: 'none' });
+    expect(post({ status: 'Succeeded', id: 'op1' }, 'location')).toEqual({ kind: 'none' });
+    for (const via of ['azure-async-operation', 'operation-location'] as const) {
+      expect(post({ status: 'Succeeded', id: 'op1' }, via)).toEqual({ kind: 'value', value: { status: 'Succeeded', id: 'op1' } });
+      expect(post({ status: 'Succeeded', properties: { b: 2 } }, via)).toEqual({ kind: 'value', value: { b: 2 } });
+    }
   });
 
   it('X3 X5 in Location mode the terminal response is the result whatever finalStateVia says; a bodiless one GETs only for a PUT/PATCH with original-uri', () => {
