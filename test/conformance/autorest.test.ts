@@ -3,13 +3,12 @@
 // default transport. Each scenario's expected outcome is what PROTOCOL.md requires; where that differs
 // from what the route's author expected of a generated client, a comment says so. A last test reads
 // the server's own coverage report: every LRO scenario it knows was exercised.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import crossFetch from 'cross-fetch';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAutoRestServer, type AutoRestServer } from '../support/autorest-server';
 import { trackOperation, type FetchLike, type LroMethod, type PollOptions } from '../../src/index';
 
 const root = join(__dirname, '..', '..');
@@ -407,39 +406,15 @@ function cookieFetch(): FetchLike {
   };
 }
 
-let server: ChildProcess | undefined;
+let server: AutoRestServer | undefined;
 let base = '';
-let coverageDir = '';
 
 beforeAll(async () => {
-  coverageDir = mkdtempSync(join(tmpdir(), 'rx-lro-autorest-'));
-  server = spawn(process.execPath, [join(__dirname, 'autorest-server.cjs'), coverageDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  base = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`the AutoRest test server did not start: ${seen.slice(-500)}`)), 30_000);
-    server!.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /Started server on port (\d+)/.exec(seen);
-      if (match) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${match[1]}`);
-      }
-    });
-    server!.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the AutoRest test server exited (${code}): ${seen.slice(-500)}`));
-    });
-  });
+  server = await startAutoRestServer();
+  base = server.base;
 }, 60_000);
 
-afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill();
-    await exited;
-  }
-  rmSync(coverageDir, { recursive: true, force: true });
-});
+afterAll(() => server?.stop());
 
 const CLIENT_REQUEST_ID = '9C4D50EE-2D56-4CD3-8152-34347DC9F2B0';
 

@@ -21,15 +21,14 @@
 //
 // DIFF_REPORT=1 writes every cell where the two differ, and every DELIBERATE cell, as markdown
 // tables (and JSON) to test-results/core-lro-differential*.{md,json}, and prints them.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHttpPoller, type OperationResponse, type ResourceLocationConfig, type RunningOperation } from '@azure/core-lro';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackOperation, type FetchLike, type FinalStateVia, type LroMethod, type PollOptions } from '../../src/index';
 import { startSimulator, type LroPattern, type OperationScript, type Simulator } from '../../src/testing/index';
+import { startAutoRestServer, type AutoRestServer } from '../support/autorest-server';
 
 type Outcome = 'Succeeded' | 'Failed' | 'Canceled';
 
@@ -810,31 +809,11 @@ const ROUTES = routes();
 const routeRuns = new Map<string, { rx: Seen; core: Seen }>();
 
 describe("rx-lro and @azure/core-lro 3.3.1 over the AutoRest test server's LRO routes", () => {
-  let server: ChildProcess | undefined;
-  let coverageDir = '';
+  let server: AutoRestServer | undefined;
 
   beforeAll(async () => {
-    coverageDir = mkdtempSync(join(tmpdir(), 'rx-lro-differential-'));
-    server = spawn(process.execPath, [join(__dirname, 'autorest-server.cjs'), coverageDir], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const base = await new Promise<string>((resolve, reject) => {
-      let seen = '';
-      const timer = setTimeout(() => reject(new Error(`the AutoRest test server did not start: ${seen.slice(-500)}`)), 30_000);
-      server!.stdout!.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        const match = /Started server on port (\d+)/.exec(seen);
-        if (match) {
-          clearTimeout(timer);
-          resolve(`http://127.0.0.1:${match[1]}`);
-        }
-      });
-      server!.on('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the AutoRest test server exited (${code}): ${seen.slice(-500)}`));
-      });
-    });
+    server = await startAutoRestServer();
+    const { base } = server;
     const run = async (route: Route): Promise<void> => {
       const start = (): Start => ({
         method: route.method,
@@ -860,12 +839,7 @@ describe("rx-lro and @azure/core-lro 3.3.1 over the AutoRest test server's LRO r
 
   afterAll(async () => {
     if (process.env.DIFF_REPORT === '1' && routeRuns.size > 0) writeRouteReport();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once('exit', resolve));
-      server.kill();
-      await exited;
-    }
-    if (coverageDir !== '') rmSync(coverageDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it('finds the LRO routes of the swagger', () => {
