@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import crossFetch from 'cross-fetch';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAutoRestServer, type AutoRestServer } from '../support/autorest-server';
+import { autoRestRoutes, startAutoRestServer, type AutoRestRoute, type AutoRestServer } from '../support/autorest-server';
 import { trackOperation, type FetchLike, type LroMethod, type PollOptions } from '../../src/index';
 
 const root = join(__dirname, '..', '..');
@@ -350,39 +350,8 @@ const WITHOUT_FINAL_STATE_VIA: Record<string, Expected> = {
   LROs_postDoubleHeadersFinalAzureHeaderGet: { error: 'HttpError', status: 400 },
 };
 
-interface Operation {
-  method: LroMethod;
-  path: string;
-  finalStateVia?: PollOptions['finalStateVia'];
-}
-
-/** The LRO operations of the server's swagger, by operationId. */
-function operations(): Map<string, Operation> {
-  const spec = JSON.parse(readFileSync(join(serverPackage, 'swagger', 'lro.json'), 'utf8').replace(/^\uFEFF/, '')) as {
-    paths: Record<
-      string,
-      Record<
-        string,
-        {
-          operationId: string;
-          'x-ms-long-running-operation'?: boolean;
-          'x-ms-long-running-operation-options'?: { 'final-state-via'?: string };
-        }
-      >
-    >;
-  };
-  const found = new Map<string, Operation>();
-  for (const [path, methods] of Object.entries(spec.paths)) {
-    for (const [method, op] of Object.entries(methods)) {
-      if (!op['x-ms-long-running-operation']) continue;
-      const operation: Operation = { method: method.toUpperCase() as LroMethod, path };
-      const via = op['x-ms-long-running-operation-options']?.['final-state-via'];
-      if (via) operation.finalStateVia = via as PollOptions['finalStateVia'];
-      found.set(op.operationId, operation);
-    }
-  }
-  return found;
-}
+// The LRO operations of the server's swagger, by operationId.
+const OPERATIONS = new Map(autoRestRoutes().map((route) => [route.operationId, route]));
 
 /**
  * The server keeps each scenario's progress in cookies, as a browser would: this `fetch` keeps a
@@ -425,7 +394,7 @@ const CLIENT_REQUEST_ID = '9C4D50EE-2D56-4CD3-8152-34347DC9F2B0';
  */
 const RUNS = {
   'without finalStateVia': (): PollOptions['finalStateVia'] => undefined,
-  'with the generated client’s finalStateVia': (operation: Operation): PollOptions['finalStateVia'] =>
+  'with the generated client’s finalStateVia': (operation: AutoRestRoute): PollOptions['finalStateVia'] =>
     operation.finalStateVia ?? GENERATED_FINAL_STATE_VIA[operation.method],
 } as const;
 type RunName = keyof typeof RUNS;
@@ -441,7 +410,7 @@ async function track(
   extra: PollOptions = {},
   run: RunName = 'with the generated client’s finalStateVia',
 ): Promise<{ snapshots: Awaited<ReturnType<typeof collect>>; error?: unknown }> {
-  const operation = operations().get(operationId);
+  const operation = OPERATIONS.get(operationId);
   if (!operation) throw new Error(`${operationId} is not an LRO of the server's swagger`);
   // The custom-header scenarios check that every request carries the caller's x-ms-client-request-id.
   const headers = operationId.startsWith('LROsCustomHeader') ? { 'x-ms-client-request-id': CLIENT_REQUEST_ID } : undefined;
@@ -507,7 +476,7 @@ describe.each(Object.keys(RUNS) as RunName[])("the AutoRest test server's LRO sc
   });
 
   it('every LRO of the swagger is in the table, and every scenario of the server was exercised (its coverage report)', async () => {
-    expect([...operations().keys()].sort()).toEqual(CASES.map(([id]) => id).sort());
+    expect([...OPERATIONS.keys()].sort()).toEqual(CASES.map(([id]) => id).sort());
     const report = (await (await fetch(`${base}/report/azure`)).json()) as Record<string, number>;
     const source = readFileSync(join(serverPackage, 'legacy', 'routes', 'lros.js'), 'utf8');
     const scenarios = [...new Set([...source.matchAll(/coverage\["(\w+)"\]\s*=\s*0/g)].map((m) => m[1]!))];

@@ -21,14 +21,14 @@
 //
 // DIFF_REPORT=1 writes every cell where the two differ, and every DELIBERATE cell, as markdown
 // tables (and JSON) to test-results/core-lro-differential*.{md,json}, and prints them.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHttpPoller, type OperationResponse, type ResourceLocationConfig, type RunningOperation } from '@azure/core-lro';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackOperation, type FetchLike, type FinalStateVia, type LroMethod, type PollOptions } from '../../src/index';
 import { startSimulator, type LroPattern, type OperationScript, type Simulator } from '../../src/testing/index';
-import { startAutoRestServer, type AutoRestServer } from '../support/autorest-server';
+import { autoRestRoutes, startAutoRestServer, type AutoRestRoute, type AutoRestServer } from '../support/autorest-server';
 
 type Outcome = 'Succeeded' | 'Failed' | 'Canceled';
 
@@ -629,15 +629,8 @@ describe('rx-lro and @azure/core-lro 3.3.1 over the simulator', () => {
 // scenario from the start. No request log here: state and result are compared, not the final GETs.
 
 const ROOT = join(__dirname, '..', '..');
-const AUTOREST_PACKAGE = join(ROOT, 'node_modules', '@microsoft.azure', 'autorest.testserver');
 
-/** One LRO operation of the server's swagger. */
-interface Route {
-  operationId: string;
-  method: LroMethod;
-  path: string;
-  finalStateVia: FinalStateVia | undefined;
-}
+type Route = AutoRestRoute;
 
 /** A difference PROTOCOL.md decides on purpose, for AutoRest routes. */
 interface DeliberateRoute {
@@ -645,32 +638,6 @@ interface DeliberateRoute {
   when: (route: Route) => boolean;
   reason: string;
   rxLro: (route: Route) => Omit<Seen, 'finalGets'>;
-}
-
-function routes(): Route[] {
-  const text = readFileSync(join(AUTOREST_PACKAGE, 'swagger', 'lro.json'), 'utf8').replace(/^\uFEFF/, '');
-  const spec = JSON.parse(text) as {
-    paths: Record<
-      string,
-      Record<
-        string,
-        {
-          operationId: string;
-          'x-ms-long-running-operation'?: boolean;
-          'x-ms-long-running-operation-options'?: { 'final-state-via'?: FinalStateVia };
-        }
-      >
-    >;
-  };
-  const found: Route[] = [];
-  for (const [path, methods] of Object.entries(spec.paths)) {
-    for (const [method, op] of Object.entries(methods)) {
-      if (op['x-ms-long-running-operation'] !== true) continue;
-      const finalStateVia = op['x-ms-long-running-operation-options']?.['final-state-via'];
-      found.push({ operationId: op.operationId, method: method.toUpperCase() as LroMethod, path, finalStateVia });
-    }
-  }
-  return found.sort((a, b) => a.operationId.localeCompare(b.operationId));
 }
 
 /**
@@ -805,7 +772,7 @@ const DELIBERATE_ROUTES: DeliberateRoute[] = [
   },
 ];
 
-const ROUTES = routes();
+const ROUTES = autoRestRoutes();
 const routeRuns = new Map<string, { rx: Seen; core: Seen }>();
 
 describe("rx-lro and @azure/core-lro 3.3.1 over the AutoRest test server's LRO routes", () => {

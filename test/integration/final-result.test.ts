@@ -1,9 +1,9 @@
 // The final-result and failure cases seen on servers nobody on the team wrote, each played by the
 // simulator as a pattern of its own and tracked over real HTTP with the default client (PROTOCOL X1,
 // X3, X5, R11, R13, R14, R16).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type LroMethod, type PollOptions } from '../../src/index';
-import { startSimulator, type OperationScript, type RecordedRequest, type Simulator } from '../../src/testing/index';
+import type { OperationScript, RecordedRequest } from '../../src/testing/index';
 import {
   POST_RESULT,
   errorOf,
@@ -14,23 +14,18 @@ import {
   putResource,
   runOp as runShared,
   type OpRun,
+  useSimulator,
 } from './helpers';
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = useSimulator();
 
 const runOp = (method: LroMethod, script: OperationScript, options: PollOptions = {}): Promise<OpRun> =>
-  runShared(sim, method, script, options);
-const finish = (result: OpRun): Promise<void> => finishShared(sim, result);
+  runShared(sim(), method, script, options);
+const finish = (result: OpRun): Promise<void> => finishShared(sim(), result);
 const finals = (result: OpRun): RecordedRequest[] => result.reqs.filter((r) => r.kind === 'final');
 const originalGets = (result: OpRun): RecordedRequest[] => result.reqs.filter((r) => r.method === 'GET' && r.url === result.t.pathAndQuery);
 // Requests outside the operation's own URLs, such as a wrong relative header's `/foo`.
-const sentTo = (path: string): RecordedRequest[] => sim.requests.filter((r) => r.url.split('?')[0] === path);
+const sentTo = (path: string): RecordedRequest[] => sim().requests.filter((r) => r.url.split('?')[0] === path);
 
 describe.concurrent('X1 X5 PUT and PATCH via a status monitor: the resource, whatever finalStateVia says', () => {
   for (const via of ['azure-async-operation', 'operation-location', undefined] as const) {
@@ -100,7 +95,7 @@ describe('R14 R13 a DELETE is done only when its resource says so', () => {
     expect(errorOf(result.run)).toMatchObject({
       name: 'HttpError',
       status: 404,
-      url: expect.stringMatching(new RegExp(`^${sim.url}/foo\\?`)),
+      url: expect.stringMatching(new RegExp(`^${sim().url}/foo\\?`)),
     });
     await sleep(40);
     expect(sentTo('/foo').length).toBe(before + 1);
@@ -130,7 +125,7 @@ describe.concurrent('R13 R11 the failure says what the service said', () => {
     const end = last(result.run);
     expect(end).toMatchObject({ state: 'failed', httpStatus: 404, error: { code: 'Http404', raw: {} } });
     const location = result.reqs.find((r) => r.kind === 'poll')!;
-    expect(end.error!.message).toContain(`${sim.url}${location.url.split('?')[0]}`);
+    expect(end.error!.message).toContain(`${sim().url}${location.url.split('?')[0]}`);
     expect(end.error!.message).not.toContain('api-version');
     await finish(result);
   });

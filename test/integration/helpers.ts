@@ -1,8 +1,8 @@
 // Shared helpers of the integration suite: the real simulator over real HTTP, the default client.
 import type { Observable } from 'rxjs';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { trackOperation, type LroMethod, type OperationSnapshot, type PollOptions } from '../../src/index';
-import type { ArmError, OperationScript, RecordedRequest, Simulator } from '../../src/testing/index';
+import { startSimulator, type ArmError, type OperationScript, type RecordedRequest, type Simulator } from '../../src/testing/index';
 
 export const API_VERSION = '2024-01-01';
 
@@ -21,6 +21,19 @@ export const NESTED_ERROR: ArmError = {
   ],
   additionalInfo: [{ type: 'PolicyViolation', info: { policyName: 'no-widgets', rule: 7 } }],
 };
+
+/** One simulator for a test file: started before its tests, closed after them. */
+export function useSimulator(): () => Simulator {
+  let sim: Simulator | undefined;
+  beforeAll(async () => {
+    sim = await startSimulator();
+  });
+  afterAll(() => sim?.close());
+  return () => {
+    if (!sim) throw new Error('the simulator is not started');
+    return sim;
+  };
+}
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

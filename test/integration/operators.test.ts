@@ -1,7 +1,7 @@
 // The operators over real HTTP: pollOperation over real initial responses, resumeOperation, finalResult, unsubscribe.
 import * as io from 'io-ts';
 import { from, lastValueFrom, type Subscription } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   finalResult,
   pollOperation,
@@ -12,7 +12,6 @@ import {
   type ResumeToken,
   type StartInput,
 } from '../../src/index';
-import { startSimulator, type Simulator } from '../../src/testing/index';
 import {
   NESTED_ERROR,
   POST_RESULT,
@@ -29,15 +28,10 @@ import {
   sleep,
   target,
   type Target,
+  useSimulator,
 } from './helpers';
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = useSimulator();
 
 /** Sends an initial request with the global fetch and returns it as an `OperationStart`. */
 async function start(method: string, url: string, body?: unknown, plainHeaders = false): Promise<OperationStart> {
@@ -75,16 +69,16 @@ function withoutPolls(s: OperationSnapshot): Omit<OperationSnapshot, 'polls'> {
 
 describe.concurrent('pollOperation over real initial responses', () => {
   it('R1 R2 R3 several starts (OperationStart with Headers or a plain record, and fetch Responses) are tracked independently', async () => {
-    const a = target(sim, 'a');
-    const b = target(sim, 'b');
-    const c = target(sim, 'c');
-    const d = target(sim, 'd');
-    const e = target(sim, 'e');
-    sim.define(a.path, { pattern: 'azure-async-operation', polls: 3 });
-    sim.define(b.path, { pattern: 'location', polls: 2, resource: POST_RESULT });
-    sim.define(c.path, { pattern: 'operation-location', polls: 4, outcome: 'Failed', error: NESTED_ERROR });
-    sim.define(d.path, { pattern: 'azure-async-operation', polls: 1, resource: POST_RESULT });
-    sim.define(e.path, { pattern: 'location', polls: 2, outcome: 'Canceled', locationFailure: 'provisioning-state' });
+    const a = target(sim(), 'a');
+    const b = target(sim(), 'b');
+    const c = target(sim(), 'c');
+    const d = target(sim(), 'd');
+    const e = target(sim(), 'e');
+    sim().define(a.path, { pattern: 'azure-async-operation', polls: 3 });
+    sim().define(b.path, { pattern: 'location', polls: 2, resource: POST_RESULT });
+    sim().define(c.path, { pattern: 'operation-location', polls: 4, outcome: 'Failed', error: NESTED_ERROR });
+    sim().define(d.path, { pattern: 'azure-async-operation', polls: 1, resource: POST_RESULT });
+    sim().define(e.path, { pattern: 'location', polls: 2, outcome: 'Canceled', locationFailure: 'provisioning-state' });
 
     const starts: StartInput[] = [
       await start('PUT', a.url, PUT_BODY),
@@ -118,31 +112,31 @@ describe.concurrent('pollOperation over real initial responses', () => {
 
     // One initial request each (ours), and every poll went to that operation's own URLs.
     for (const t of [a, b, c, d, e]) {
-      const reqs = requestsFor(sim, t);
+      const reqs = requestsFor(sim(), t);
       expect(reqs.filter((r) => r.kind === 'initial')).toHaveLength(1);
       const ids = new Set(reqs.map((r) => r.operationId));
       expect(ids.size).toBe(1);
       expect(end(t).polls).toBe(reqs.length - 1);
-      await expectQuiet(sim, t, 20);
+      await expectQuiet(sim(), t, 20);
     }
   });
 
   it('S1 R7 a start is trusted by its own request URL: a relative monitor resolves against it', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 2, relativeUrls: true, resource: POST_RESULT });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'azure-async-operation', polls: 2, relativeUrls: true, resource: POST_RESULT });
     const s = await start('POST', t.url);
     expect(((s.response.headers as Headers).get('azure-asyncoperation') ?? '').startsWith('/subscriptions/')).toBe(true);
     const run = await collect(from([s]).pipe(pollOperation(fast())));
     expect(last(run)).toMatchObject({ state: 'succeeded', result: POST_RESULT, polls: 2 });
-    expect(kinds(requestsFor(sim, t))).toEqual(['initial', 'poll', 'poll']);
-    await expectQuiet(sim, t);
+    expect(kinds(requestsFor(sim(), t))).toEqual(['initial', 'poll', 'poll']);
+    await expectQuiet(sim(), t);
   });
 });
 
 describe.concurrent('resumeOperation', () => {
   it('resuming from a mid-flight resumeToken (JSON round-tripped) ends with the same final snapshot (ignoring polls), no second initial request', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 6, percentComplete: true });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'azure-async-operation', polls: 6, percentComplete: true });
     let resumed: ReturnType<typeof collect<unknown>> | undefined;
     let tokenJson = '';
     const originalSnapshots: OperationSnapshot[] = [];
@@ -174,16 +168,16 @@ describe.concurrent('resumeOperation', () => {
     // The resumed tracker polls at once: its first snapshot is a poll, not an initial response.
     expect(second.snapshots[0]!.polls).toBe(1);
     expect(second.snapshots[0]!.httpStatus).toBe(200);
-    const reqs = requestsFor(sim, t);
+    const reqs = requestsFor(sim(), t);
     expect(reqs.filter((r) => r.kind === 'initial')).toHaveLength(1);
     expect(reqs.filter((r) => r.kind === 'final')).toHaveLength(2);
     expect(reqs.filter((r) => r.method !== 'GET')).toHaveLength(1);
-    await expectQuiet(sim, t);
+    await expectQuiet(sim(), t);
   });
 
   it('resume a location POST after the first tracker was unsubscribed', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'location', polls: 4, resource: POST_RESULT });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'location', polls: 4, resource: POST_RESULT });
     const token = await new Promise<string>((resolve) => {
       const subscription: Subscription = trackOperation({ method: 'POST', url: t.url }, fast()).subscribe((s) => {
         if (s.polls === 1) {
@@ -192,20 +186,20 @@ describe.concurrent('resumeOperation', () => {
         }
       });
     });
-    const before = requestsFor(sim, t).length;
+    const before = requestsFor(sim(), t).length;
     expect(before).toBe(2);
     const run = await collect(resumeOperation(JSON.parse(token) as ResumeToken, fast()));
     expect(last(run)).toMatchObject({ state: 'succeeded', httpStatus: 200, result: POST_RESULT, polls: 3 });
     expect(run.snapshots.map((s) => s.status)).toEqual(['InProgress', 'InProgress', 'Succeeded']);
-    const reqs = requestsFor(sim, t);
+    const reqs = requestsFor(sim(), t);
     expect(kinds(reqs)).toEqual(['initial', 'poll', 'poll', 'poll', 'poll']);
     expect(reqs.filter((r) => r.method === 'POST')).toHaveLength(1);
-    await expectQuiet(sim, t);
+    await expectQuiet(sim(), t);
   });
 
   it('S3 a token whose pollUrl was moved to another origin is refused before anything is sent', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 3 });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'azure-async-operation', polls: 3 });
     const first = await new Promise<OperationSnapshot>((resolve) => {
       const subscription: Subscription = trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast()).subscribe((s) => {
         subscription.unsubscribe();
@@ -213,37 +207,41 @@ describe.concurrent('resumeOperation', () => {
       });
     });
     const token = JSON.parse(JSON.stringify(first.resumeToken)) as ResumeToken;
-    token.pollUrl = token.pollUrl!.replace(sim.url, sim.otherOriginUrl);
-    const count = sim.requests.length;
+    token.pollUrl = token.pollUrl!.replace(sim().url, sim().otherOriginUrl);
+    const count = sim().requests.length;
     const run = await collect(resumeOperation(token, fast()));
     expect(errorOf(run)).toMatchObject({ name: 'SecurityError', code: 'security' });
     expect(run.snapshots).toHaveLength(0);
-    expect(sim.requests.slice(count).filter((r) => r.url.includes(t.uid))).toHaveLength(0);
-    expect(requestsFor(sim, t).filter((r) => r.listener === 'other-origin')).toHaveLength(0);
+    expect(
+      sim()
+        .requests.slice(count)
+        .filter((r) => r.url.includes(t.uid)),
+    ).toHaveLength(0);
+    expect(requestsFor(sim(), t).filter((r) => r.listener === 'other-origin')).toHaveLength(0);
   });
 
   it('S3 a malformed token is a ProtocolError (rule S3) and nothing is sent', async () => {
-    const t = target(sim);
-    const count = requestsFor(sim, t).length;
+    const t = target(sim());
+    const count = requestsFor(sim(), t).length;
     const run = await collect(resumeOperation({ v: 1, method: 'PUT', url: t.url, mode: 'status' } as ResumeToken, fast()));
     expect(errorOf(run)).toMatchObject({ name: 'ProtocolError', rule: 'S3' });
     await sleep(30);
-    expect(requestsFor(sim, t).length).toBe(count);
+    expect(requestsFor(sim(), t).length).toBe(count);
   });
 });
 
 describe.concurrent('finalResult', () => {
   it('X1 finalResult() gives the final resource', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 2 });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'azure-async-operation', polls: 2 });
     const result = await lastValueFrom(trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast()).pipe(finalResult()));
     expect(result).toStrictEqual(putResource(t, 'Succeeded'));
-    await expectQuiet(sim, t);
+    await expectQuiet(sim(), t);
   });
 
   it('X7 finalResult() with an io-ts codec gives the decoded, typed result', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'location', polls: 2 });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'location', polls: 2 });
     const Widget = io.type({ id: io.string, properties: io.type({ size: io.number, provisioningState: io.string }) });
     const widget = await lastValueFrom(
       trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast({ result: Widget })).pipe(finalResult()),
@@ -254,20 +252,20 @@ describe.concurrent('finalResult', () => {
   });
 
   it('X7 a result that does not match the codec is a DecodeError naming the path', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 1 });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'azure-async-operation', polls: 1 });
     const Widget = io.type({ properties: io.type({ size: io.string }) });
     const run = await collect(trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast({ result: Widget })));
     const error = errorOf(run);
     expect(error).toMatchObject({ name: 'DecodeError', code: 'decode' });
     expect(String(error['message'])).toContain('properties.size');
-    expect(kinds(requestsFor(sim, t))).toEqual(['initial', 'poll', 'final']);
-    await expectQuiet(sim, t);
+    expect(kinds(requestsFor(sim(), t))).toEqual(['initial', 'poll', 'final']);
+    await expectQuiet(sim(), t);
   });
 
   it('F4 finalResult() errors with OperationFailedError for a failed operation', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 2, outcome: 'Failed', error: NESTED_ERROR });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'azure-async-operation', polls: 2, outcome: 'Failed', error: NESTED_ERROR });
     const error = await lastValueFrom(trackOperation({ method: 'POST', url: t.url }, fast()).pipe(finalResult())).then(
       () => undefined,
       (e: unknown) => e,
@@ -276,13 +274,13 @@ describe.concurrent('finalResult', () => {
     const data = JSON.parse(JSON.stringify(error)) as Record<string, unknown>;
     expect(data).toMatchObject({ name: 'OperationFailedError', code: 'operation-failed', state: 'failed', status: 'Failed' });
     expect(data['error']).toStrictEqual(NESTED_ERROR);
-    expect(requestsFor(sim, t).filter((r) => r.kind === 'final')).toHaveLength(0);
-    await expectQuiet(sim, t);
+    expect(requestsFor(sim(), t).filter((r) => r.kind === 'final')).toHaveLength(0);
+    await expectQuiet(sim(), t);
   });
 
   it('F4 finalResult() errors with OperationFailedError (canceled) for a canceled operation', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'provisioning-state', polls: 2, outcome: 'Cancelled' });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'provisioning-state', polls: 2, outcome: 'Cancelled' });
     const error = await lastValueFrom(trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast()).pipe(finalResult())).then(
       () => undefined,
       (e: unknown) => e,
@@ -298,8 +296,8 @@ describe.concurrent('finalResult', () => {
 
 describe.concurrent('T6 F3 unsubscribing mid-flight', () => {
   it('T6 unsubscribing between polls: no request for the operation reaches the simulator afterwards', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 100 });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'azure-async-operation', polls: 100 });
     const seen: OperationSnapshot[] = [];
     await new Promise<void>((resolve) => {
       const subscription: Subscription = trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast({ delay: 15 })).subscribe(
@@ -312,47 +310,47 @@ describe.concurrent('T6 F3 unsubscribing mid-flight', () => {
         },
       );
     });
-    const count = requestsFor(sim, t).length;
+    const count = requestsFor(sim(), t).length;
     expect(count).toBe(4);
     await sleep(120);
-    expect(requestsFor(sim, t).length).toBe(count);
+    expect(requestsFor(sim(), t).length).toBe(count);
     expect(seen.map((s) => s.state)).toEqual(['running', 'running', 'running', 'running']);
     checkSnapshots({ snapshots: seen, error: undefined, completed: false });
   });
 
   it('F3 unsubscribing while a poll is in flight aborts it, and nothing follows', async () => {
-    const t = target(sim);
+    const t = target(sim());
     // The slow answer is due 1.5 s after the poll came: time enough to hang up first, and the wait
     // below outlasts it, so an answer still written (a poll not aborted) shows.
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 100, faults: [{ on: 'poll', nth: 2, kind: 'slow', delayMs: 1_500 }] });
+    sim().define(t.path, { pattern: 'azure-async-operation', polls: 100, faults: [{ on: 'poll', nth: 2, kind: 'slow', delayMs: 1_500 }] });
     const subscription = trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast()).subscribe();
-    for (let i = 0; i < 2_000 && requestsFor(sim, t).length < 3; i++) await sleep(5);
-    const inFlight = requestsFor(sim, t);
+    for (let i = 0; i < 2_000 && requestsFor(sim(), t).length < 3; i++) await sleep(5);
+    const inFlight = requestsFor(sim(), t);
     expect(kinds(inFlight)).toEqual(['initial', 'poll', 'poll']);
     expect(inFlight[2]!.fault).toBe('slow');
     subscription.unsubscribe();
     await sleep(2_000);
-    const reqs = requestsFor(sim, t);
+    const reqs = requestsFor(sim(), t);
     expect(reqs).toHaveLength(3);
     // The simulator never answered: the client hung up before the slow answer was due.
     expect(reqs[2]!.status).toBeUndefined();
   });
 
   it('F3 unsubscribing while the initial request is in flight: nothing else is sent', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'initial', kind: 'slow', delayMs: 1_500 }] });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'azure-async-operation', polls: 1, faults: [{ on: 'initial', kind: 'slow', delayMs: 1_500 }] });
     const subscription = trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast()).subscribe();
-    for (let i = 0; i < 2_000 && requestsFor(sim, t).length < 1; i++) await sleep(5);
+    for (let i = 0; i < 2_000 && requestsFor(sim(), t).length < 1; i++) await sleep(5);
     subscription.unsubscribe();
     await sleep(2_000);
-    const reqs = requestsFor(sim, t);
+    const reqs = requestsFor(sim(), t);
     expect(kinds(reqs)).toEqual(['initial']);
     expect(reqs[0]!.status).toBeUndefined();
   });
 
   it('T6 unsubscribing during a long Retry-After wait cancels the poll', async () => {
-    const t = target(sim);
-    sim.define(t.path, { pattern: 'location', polls: 2, retryAfter: 30 });
+    const t = target(sim());
+    sim().define(t.path, { pattern: 'location', polls: 2, retryAfter: 30 });
     const first = await new Promise<OperationSnapshot>((resolve) => {
       const subscription: Subscription = trackOperation({ method: 'DELETE', url: t.url }, fast()).subscribe((s) => {
         subscription.unsubscribe();
@@ -361,14 +359,14 @@ describe.concurrent('T6 F3 unsubscribing mid-flight', () => {
     });
     expect(first).toMatchObject({ state: 'running', nextPollInMs: 30_000 });
     await sleep(60);
-    expect(kinds(requestsFor(sim, t))).toEqual(['initial']);
+    expect(kinds(requestsFor(sim(), t))).toEqual(['initial']);
   });
 
   it('T6 unsubscribing the merged stream of pollOperation stops every tracker', async () => {
-    const a = target(sim, 'a');
-    const b = target(sim, 'b');
-    sim.define(a.path, { pattern: 'azure-async-operation', polls: 100 });
-    sim.define(b.path, { pattern: 'location', polls: 100 });
+    const a = target(sim(), 'a');
+    const b = target(sim(), 'b');
+    sim().define(a.path, { pattern: 'azure-async-operation', polls: 100 });
+    sim().define(b.path, { pattern: 'location', polls: 100 });
     const starts = [await start('PUT', a.url, PUT_BODY), await start('DELETE', b.url)];
     let n = 0;
     await new Promise<void>((resolve) => {
@@ -384,10 +382,10 @@ describe.concurrent('T6 F3 unsubscribing mid-flight', () => {
     });
     // A poll of the other tracker may have been on the wire (aborted, but it may still land): let it.
     await sleep(300);
-    const counts = [requestsFor(sim, a).length, requestsFor(sim, b).length];
+    const counts = [requestsFor(sim(), a).length, requestsFor(sim(), b).length];
     expect(counts[0]! + counts[1]!).toBeGreaterThanOrEqual(8);
     expect(counts[0]! + counts[1]!).toBeLessThanOrEqual(9);
     await sleep(100);
-    expect([requestsFor(sim, a).length, requestsFor(sim, b).length]).toEqual(counts);
+    expect([requestsFor(sim(), a).length, requestsFor(sim(), b).length]).toEqual(counts);
   });
 });

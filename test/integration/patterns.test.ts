@@ -1,7 +1,7 @@
 // Every polling pattern × every outcome, over real HTTP against the simulator, with the default client.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { trackOperation, type LroMethod, type PollOptions } from '../../src/index';
-import { startSimulator, type OperationScript, type RecordedRequest, type Simulator } from '../../src/testing/index';
+import type { OperationScript, RecordedRequest } from '../../src/testing/index';
 import {
   API_VERSION,
   NESTED_ERROR,
@@ -22,23 +22,18 @@ import {
   target,
   type OpRun,
   type Target,
+  useSimulator,
 } from './helpers';
 
-let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = useSimulator();
 
 async function runOp(method: LroMethod, script: OperationScript, options: PollOptions = {}): Promise<OpRun> {
-  return runShared(sim, method, script, options);
+  return runShared(sim(), method, script, options);
 }
 
 async function finish(result: OpRun, settleMs = 0): Promise<void> {
   for (const r of result.reqs) expect(r.listener).toBe('main');
-  await finishShared(sim, result, settleMs);
+  await finishShared(sim(), result, settleMs);
 }
 
 const OUTCOMES = ['Succeeded', 'Failed', 'Canceled', 'Cancelled'] as const;
@@ -575,11 +570,11 @@ describe.concurrent('R15 R7 polling URLs', () => {
   });
 
   it('R15 an existing api-version of a resourceLocation is never replaced', async () => {
-    const t = target(sim);
+    const t = target(sim());
     const located = `${t.path}/views/result?api-version=1999-12-31`;
-    sim.define(t.path, { pattern: 'azure-async-operation', polls: 2, resourceLocation: located });
+    sim().define(t.path, { pattern: 'azure-async-operation', polls: 2, resourceLocation: located });
     const run = await collect(trackOperation({ method: 'PUT', url: t.url, body: PUT_BODY }, fast()));
-    const reqs = requestsFor(sim, t);
+    const reqs = requestsFor(sim(), t);
     const finals = reqs.filter((r) => r.kind === 'final');
     expect(finals.map((r) => r.url)).toEqual([located]);
     expect(last(run).result).toStrictEqual(putResource(t, 'Succeeded'));
@@ -595,8 +590,8 @@ describe.concurrent('R15 R7 polling URLs', () => {
       resourceLocation: true,
     });
     const first = result.run.snapshots[0]!;
-    expect(first.resumeToken.pollUrl!.startsWith(`${sim.url}/subscriptions/${result.t.uid}/`)).toBe(true);
-    expect(first.resumeToken.locationUrl!.startsWith(`${sim.url}/subscriptions/${result.t.uid}/`)).toBe(true);
+    expect(first.resumeToken.pollUrl!.startsWith(`${sim().url}/subscriptions/${result.t.uid}/`)).toBe(true);
+    expect(first.resumeToken.locationUrl!.startsWith(`${sim().url}/subscriptions/${result.t.uid}/`)).toBe(true);
     expect(kinds(result.reqs)).toEqual(['initial', 'poll', 'poll', 'final']);
     expect(result.reqs[3]!.url).toContain('/operationResources/');
     expect(last(result.run).result).toStrictEqual(putResource(result.t, 'Succeeded'));

@@ -1,9 +1,11 @@
 // The AutoRest test server (@microsoft.azure/autorest.testserver), the server every Azure SDK generator
-// is tested against, started on 127.0.0.1 for a test file by test/conformance/autorest-server.cjs.
+// is tested against, started on 127.0.0.1 for a test file by test/conformance/autorest-server.cjs, and
+// the long-running operations its swagger declares.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FinalStateVia, LroMethod } from '../../src/index';
 
 export interface AutoRestServer {
   /** `http://127.0.0.1:PORT` */
@@ -51,4 +53,44 @@ export async function startAutoRestServer(): Promise<AutoRestServer> {
     await stop();
     throw error;
   }
+}
+
+/** One long-running operation of the server's swagger. */
+export interface AutoRestRoute {
+  operationId: string;
+  method: LroMethod;
+  path: string;
+  /** The swagger's own `x-ms-long-running-operation-options`, if any. */
+  finalStateVia: FinalStateVia | undefined;
+}
+
+let routes: readonly AutoRestRoute[] | undefined;
+
+/** The LRO operations of the server's swagger (`swagger/lro.json`), by operationId; read once. */
+export function autoRestRoutes(): readonly AutoRestRoute[] {
+  if (routes) return routes;
+  const file = join(ROOT, 'node_modules', '@microsoft.azure', 'autorest.testserver', 'swagger', 'lro.json');
+  const spec = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          operationId: string;
+          'x-ms-long-running-operation'?: boolean;
+          'x-ms-long-running-operation-options'?: { 'final-state-via'?: FinalStateVia };
+        }
+      >
+    >;
+  };
+  const found: AutoRestRoute[] = [];
+  for (const [path, methods] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      if (op['x-ms-long-running-operation'] !== true) continue;
+      const finalStateVia = op['x-ms-long-running-operation-options']?.['final-state-via'];
+      found.push({ operationId: op.operationId, method: method.toUpperCase() as LroMethod, path, finalStateVia });
+    }
+  }
+  routes = found.sort((a, b) => a.operationId.localeCompare(b.operationId));
+  return routes;
 }
