@@ -23,7 +23,8 @@ interface Redirect {
   redirect: () => void;
 }
 
-function isPromiseLike<V>(value: unknown): value is PromiseLike<V> {
+/** Whether a value is a promise (or any thenable): credentials and lazy starts may be either. */
+export function isPromiseLike<V>(value: unknown): value is PromiseLike<V> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 

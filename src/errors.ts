@@ -238,6 +238,31 @@ export interface TrackerPosition {
 }
 
 /**
+ * An error that stopped the tracking while the operation may go on: it says where the tracker stood,
+ * and `resumeToken` (left out of `toJSON()`, since its URLs may be signed) continues it.
+ * @example
+ * ```ts
+ * const resumable = (e: StoppedError) => e.resumeToken !== undefined;
+ * ```
+ */
+export abstract class StoppedError extends LroError {
+  /** The last status the service reported, when it had answered. */
+  readonly status?: string;
+  /** Requests sent after the initial one, when it had answered. */
+  readonly polls?: number;
+  /** The last snapshot's resume token (not serialized: its URLs may carry SAS tokens). */
+  declare readonly resumeToken?: ResumeToken;
+
+  constructor(message: string, last: TrackerPosition | undefined) {
+    super(message);
+    if (last === undefined) return;
+    this.status = redactor()(last.status);
+    this.polls = last.polls;
+    Object.defineProperty(this, 'resumeToken', { value: last.resumeToken, enumerable: false });
+  }
+}
+
+/**
  * The overall deadline (`timeoutMs`) passed before the operation ended. Giving up is not failing: the
  * operation goes on in Azure, and `resumeToken` (when the service had answered at least once)
  * continues it with `resumeOperation`. The token is left out of `toJSON()`, since its URLs may be
@@ -249,29 +274,19 @@ export interface TrackerPosition {
  * });
  * ```
  */
-export class TimeoutError extends LroError {
+export class TimeoutError extends StoppedError {
   override readonly name = 'TimeoutError' as const;
   readonly code = 'timeout' as const;
   readonly timeoutMs: number;
-  /** The last status the service reported, when it had answered. */
-  readonly status?: string;
-  /** Requests sent after the initial one, when it had answered. */
-  readonly polls?: number;
-  /** The last snapshot's resume token (not serialized: its URLs may carry SAS tokens). */
-  declare readonly resumeToken?: ResumeToken;
 
   constructor(timeoutMs: number, last?: TrackerPosition) {
     super(
       last === undefined
         ? `The operation did not finish within ${timeoutMs} ms, and the service had not answered yet`
         : `The operation did not finish within ${timeoutMs} ms (last status ${JSON.stringify(last.status)} after ${last.polls} polls); it goes on in Azure: resume it with error.resumeToken`,
+      last,
     );
     this.timeoutMs = timeoutMs;
-    if (last !== undefined) {
-      this.status = redactor()(last.status);
-      this.polls = last.polls;
-      Object.defineProperty(this, 'resumeToken', { value: last.resumeToken, enumerable: false });
-    }
   }
 }
 
@@ -337,26 +352,17 @@ export class OperationFailedError extends LroError {
  * });
  * ```
  */
-export class IncompleteError extends LroError {
+export class IncompleteError extends StoppedError {
   override readonly name = 'IncompleteError' as const;
   readonly code = 'incomplete' as const;
-  /** The last status seen, when a snapshot came at all. */
-  readonly status?: string;
-  readonly polls?: number;
-  /** The last snapshot's resume token (not serialized: its URLs may carry SAS tokens). */
-  declare readonly resumeToken?: ResumeToken;
 
   constructor(last?: TrackerPosition) {
     super(
       last === undefined
         ? 'The snapshot stream completed before any snapshot: it was cut short upstream (take, takeUntil, first…)'
         : `The snapshot stream completed before the operation ended (last status ${JSON.stringify(last.status)} after ${last.polls} polls): it was cut short upstream (take, takeUntil, first…), and the operation may still be running`,
+      last,
     );
-    if (last !== undefined) {
-      this.status = redactor()(last.status);
-      this.polls = last.polls;
-      Object.defineProperty(this, 'resumeToken', { value: last.resumeToken, enumerable: false });
-    }
   }
 }
 

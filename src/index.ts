@@ -19,6 +19,7 @@ export {
   SecurityError,
   OperationFailedError,
   IncompleteError,
+  StoppedError,
   isLroError,
 } from './errors';
 

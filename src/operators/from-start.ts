@@ -1,19 +1,17 @@
 import { defer, from, switchMap, type Observable } from 'rxjs';
-import { driveOperation } from '../driver';
+import { driveOperation, isPromiseLike } from '../driver';
 import { resolveOptions, type PollOptions, type ResolvedOptions } from '../options';
 import type { OperationSnapshot } from '../snapshot';
 import { beginFromStart, type LazyStart, type StartInput } from './start';
-
-function isPromiseLike(value: unknown): value is PromiseLike<StartInput> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
 
 /** The tracker of one start, cold: a lazy start is called, and a fetch `Response` read, on subscribe. */
 export function trackStart<T>(start: StartInput | LazyStart, options: ResolvedOptions<T>): Observable<OperationSnapshot<T>> {
   return defer(() => {
     if (typeof start === 'function') {
       const made = start();
-      return isPromiseLike(made) ? from(made).pipe(switchMap((start) => trackStart(start, options))) : trackStart(made, options);
+      return isPromiseLike<StartInput>(made)
+        ? from(made).pipe(switchMap((start) => trackStart(start, options)))
+        : trackStart(made, options);
     }
     const begin = beginFromStart(start, options.method);
     return begin instanceof Promise ? from(begin).pipe(switchMap((b) => driveOperation(b, options))) : driveOperation(begin, options);

@@ -72,7 +72,7 @@ function makeSnapshot<T>(
 ): OperationSnapshot<T> {
   // The fields that go with each state are set below; the union is the type the caller narrows (X8).
   const snapshot = {
-    key: state.token.key ?? operationKey(state.token),
+    key: operationKey(state.token),
     state: operationState,
     done: operationState !== 'running',
     status: state.status,
@@ -212,7 +212,7 @@ export function startOperation<T>(
     const patch: Partial<ResumeToken> = { mode: header.mode, pollUrl: versioned(header.url, token) };
     if (locationUrl !== undefined) patch.locationUrl = versioned(locationUrl, token);
     // The operation is known by its monitor or Location URL from now on, even if the service moves it (R8).
-    if (settings.key === undefined) patch.key = withoutQuery(patch.pollUrl!);
+    if (settings.key === undefined) patch.key = operationKey({ method, url, mode: header.mode, pollUrl: patch.pollUrl });
     return running(withToken({ ...base, status: ps ?? 'Accepted' }, patch), response, settings, nowMs);
   }
   // R4: a PUT/PATCH still provisioning, or accepted with nothing else to follow: poll the resource.
