@@ -1,166 +1,43 @@
 // rx-lro/registry: many trackers by key, for front-end state stores. Built on the public API only.
-import { BehaviorSubject, Observable, Subject, distinctUntilChanged, filter, of, switchMap, take, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
 import {
+  NetworkError,
   isLroError,
   fromStart,
   pollOperation,
   resumeOperation,
   trackOperation,
-  type LroMethod,
   type OperationRequest,
   type OperationSnapshot,
   type PollOptions,
-  type RequestLimiter,
-  type ResumeToken,
-  type StartInput,
 } from 'rx-lro';
+import { persistence, type Persistence } from './persistence';
+import { ACTIVE, restoreEntry, savedEntry, type Plan, type Saved } from './restore';
+import type { OperationRegistry, RegistryEntry, RegistryFault, RegistryOptions, RegistryPhase, RegistryState } from './types';
+import { documentVisibility, visibilityGate } from './visibility';
 
-/**
- * Where an entry is: waiting for a slot (`queued`), sending its initial request (`starting`), being
- * polled (`running`), finished with a terminal snapshot (`done`), ended by a stream error (`error`),
- * or stopped by `cancel()` (`canceled`: rx-lro stopped watching; the operation itself goes on).
- * @example
- * ```ts
- * const active = (phase: RegistryPhase) => phase === 'queued' || phase === 'starting' || phase === 'running';
- * ```
- */
-export type RegistryPhase = 'queued' | 'starting' | 'running' | 'done' | 'error' | 'canceled';
+export type {
+  OperationRegistry,
+  RegistryEntry,
+  RegistryFault,
+  RegistryOptions,
+  RegistryPhase,
+  RegistryState,
+  RegistryStorage,
+} from './types';
+export { documentVisibility } from './visibility';
 
-/**
- * One entry of `state$`: the last snapshot's fields (absent until the first snapshot), plus the
- * entry's `key` and `phase`, and `fault` (the stream error's plain data) in phase `error`.
- * Plain JSON, ready for Redux, NgRx or Zustand.
- * @example
- * ```ts
- * const rows = (state: RegistryState) => Object.values(state).map((e: RegistryEntry) => `${e.key}: ${e.phase} ${e.percentComplete ?? ''}`);
- * ```
- */
-export type RegistryEntry<T = unknown> = Partial<OperationSnapshot<T>> & {
-  key: string;
-  phase: RegistryPhase;
-  fault?: RegistryFault;
-};
-
-/**
- * The plain data of the error that ended an entry's stream (`name`, `code`, `message`, and the error's own fields).
- * @example
- * ```ts
- * const fault = registry.getState()['deploy']?.fault; // { name: 'HttpError', code: 'http', status: 403, … }
- * ```
- */
-export interface RegistryFault {
-  name: string;
-  code: string;
-  message: string;
-  [field: string]: unknown;
-}
-
-/**
- * The record `state$` emits: every key to its entry. A new object on every change.
- * @example
- * ```ts
- * registry.state$.subscribe((state: RegistryState) => store.dispatch(operationsChanged(state)));
- * ```
- */
-export type RegistryState<T = unknown> = Readonly<Record<string, RegistryEntry<T>>>;
-
-/**
- * `localStorage`, `sessionStorage`, an in-memory map, or an asynchronous store (values may be promises).
- * @example
- * ```ts
- * const memory = new Map<string, string>();
- * const storage: RegistryStorage = { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v) };
- * ```
- */
-export interface RegistryStorage {
-  getItem(key: string): string | null | undefined | Promise<string | null | undefined>;
-  setItem(key: string, value: string): void | Promise<void>;
-}
-
-/**
- * Options of `createOperationRegistry`.
- * @example
- * ```ts
- * createOperationRegistry({ storage: sessionStorage, maxConcurrent: 4, poll: { authorize } });
- * ```
- */
-export interface RegistryOptions<T = unknown> {
-  /** The options of every tracker (transport, credentials, result codec, delays…). Default: none. */
-  poll?: PollOptions<T>;
-  /** Saves the entries on every change and resumes running ones when the registry is created. Default: none. */
-  storage?: RegistryStorage;
-  /** The storage key. Default: `'rx-lro'`. */
-  storageKey?: string;
-  /** The most operations tracked at once; the others wait in phase `queued`, in order. Default: unlimited. */
-  maxConcurrent?: number;
-  /**
-   * `true` while the page is visible. While it is not, no request is sent (polls and retries wait);
-   * when it is again, waiting trackers poll at once. Default: `document.visibilityState` where there
-   * is a `document` (a browser), always visible elsewhere (SSR, Node).
-   */
-  visibility?: Observable<boolean>;
-  /** Told when the storage fails (quota, unavailable) or holds something unreadable. Default: ignored. */
-  onStorageError?: (error: unknown) => void;
-}
-
-/**
- * Many trackers by key; see `createOperationRegistry`.
- * @example
- * ```ts
- * const registry: OperationRegistry = createOperationRegistry({ storage: localStorage });
- * registry.track('deploy', { method: 'PUT', url, body });
- * registry.cancel('deploy');
- * ```
- */
-export interface OperationRegistry<T = unknown> {
-  /** Every key to its entry: emits the current record at once, then on every change. */
-  readonly state$: Observable<RegistryState<T>>;
-  /** The current record. */
-  getState(): RegistryState<T>;
-  /** Resolves once the saved entries have been read back (at once with a synchronous storage). */
-  readonly ready: Promise<void>;
-  /** Sends `request` and tracks it under `key` (a key whose entry is still active is refused). */
-  track(key: string, request: OperationRequest): void;
-  /** Tracks an operation already started (an initial response in hand), like `pollOperation`. */
-  adopt(key: string, start: StartInput): void;
-  /** Continues from a resume token, without repeating the initial request. */
-  resume(key: string, token: ResumeToken): void;
-  /** Stops tracking `key` (aborting its request in flight); its entry stays, in phase `canceled`. */
-  cancel(key: string): void;
-  /** Cancels `key` and forgets its entry. */
-  remove(key: string): void;
-  /** Stops every tracker and `state$`; the storage keeps what it has, so a new registry resumes it. */
-  dispose(): void;
-}
-
-const ACTIVE: ReadonlySet<RegistryPhase> = new Set(['queued', 'starting', 'running']);
-const PHASES: ReadonlySet<string> = new Set(['queued', 'starting', 'running', 'done', 'error', 'canceled']);
-
-// What a queued or starting entry needs to start again after a reload.
-type Plan = { kind: 'track'; request: OperationRequest } | { kind: 'adopt'; start: StartInput } | { kind: 'resume'; token: ResumeToken };
-
-interface Saved {
-  v: 1;
-  entries: Record<string, RegistryEntry & { request?: { method: LroMethod; url: string; body?: unknown } }>;
-}
-
-/**
- * The default visibility: the document's, or always visible where there is no document.
- * @example
- * ```ts
- * createOperationRegistry({ visibility: documentVisibility() }); // the default in a browser
- * ```
- */
-export function documentVisibility(): Observable<boolean> {
-  type Listen = (type: 'visibilitychange', listener: () => void) => void;
-  const doc = (globalThis as { document?: { visibilityState?: string; addEventListener?: Listen; removeEventListener?: Listen } }).document;
-  if (!doc || typeof doc.addEventListener !== 'function') return of(true);
-  return new Observable<boolean>((subscriber) => {
-    const emit = (): void => subscriber.next(doc.visibilityState !== 'hidden');
-    emit();
-    doc.addEventListener!('visibilitychange', emit);
-    return () => doc.removeEventListener!('visibilitychange', emit);
-  });
+/** One key's entry: what `state$` shows, the plan it (re)starts by while active, and its tracker once started. */
+interface Slot<T> {
+  entry: RegistryEntry<T>;
+  plan?: Plan;
+  /** The tracker, built (and so validated) when the entry is queued; subscribed when it starts. */
+  source?: Observable<OperationSnapshot<T>>;
+  /** Where the entry stands in the queue (smaller starts first). */
+  order?: number;
+  /** Started and not yet finished: it holds one of the `maxConcurrent` places. */
+  started?: boolean;
+  subscription?: Subscription;
 }
 
 function checkKey(key: unknown): string {
@@ -176,6 +53,26 @@ function faultOf(error: unknown): RegistryFault {
   return { name: 'Error', code: 'unknown', message: String(error) };
 }
 
+function checkOptions<T>(options: RegistryOptions<T>): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError('rx-lro/registry: options must be an object');
+  const { storage, storageKey, maxConcurrent, visibility } = options;
+  if (storageKey !== undefined && (typeof storageKey !== 'string' || storageKey === ''))
+    throw new TypeError('rx-lro/registry: storageKey must be a non-empty string');
+  if (
+    storage !== undefined &&
+    (typeof storage !== 'object' || storage === null || typeof storage.getItem !== 'function' || typeof storage.setItem !== 'function')
+  ) {
+    throw new TypeError('rx-lro/registry: storage must have getItem and setItem (localStorage, sessionStorage or the like)');
+  }
+  if (maxConcurrent !== undefined && (typeof maxConcurrent !== 'number' || !(maxConcurrent >= 1))) {
+    throw new TypeError(`rx-lro/registry: maxConcurrent must be a number >= 1, got ${String(maxConcurrent)}`);
+  }
+  if (visibility !== undefined && !(visibility instanceof Observable))
+    throw new TypeError('rx-lro/registry: visibility must be an Observable of booleans');
+  // The tracker options are checked now (a TypeError), not at the first track().
+  pollOperation(options.poll ?? {});
+}
+
 /**
  * Creates a registry: many operations tracked by key, their last snapshots as one plain record
  * (`state$`) for any state store, saved to a Storage so that a reload resumes what was running.
@@ -186,173 +83,136 @@ function faultOf(error: unknown): RegistryFault {
  * registry.track('deploy-web', { method: 'PUT', url: deploymentUrl, body: template });
  */
 export function createOperationRegistry<T = unknown>(options: RegistryOptions<T> = {}): OperationRegistry<T> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('rx-lro/registry: options must be an object');
-  const { storage, onStorageError = () => undefined } = options;
+  checkOptions(options);
+  const { onStorageError = () => undefined } = options;
   const storageKey = options.storageKey ?? 'rx-lro';
-  if (typeof storageKey !== 'string' || storageKey === '') throw new TypeError('rx-lro/registry: storageKey must be a non-empty string');
-  if (
-    storage !== undefined &&
-    (typeof storage !== 'object' || storage === null || typeof storage.getItem !== 'function' || typeof storage.setItem !== 'function')
-  ) {
-    throw new TypeError('rx-lro/registry: storage must have getItem and setItem (localStorage, sessionStorage or the like)');
-  }
   const maxConcurrent = options.maxConcurrent ?? Infinity;
-  if (typeof maxConcurrent !== 'number' || !(maxConcurrent >= 1)) {
-    throw new TypeError(`rx-lro/registry: maxConcurrent must be a number >= 1, got ${String(options.maxConcurrent)}`);
-  }
-  const visibilitySource = options.visibility ?? documentVisibility();
-  if (!(visibilitySource instanceof Observable)) throw new TypeError('rx-lro/registry: visibility must be an Observable of booleans');
   const pollOptions: PollOptions<T> = { ...(options.poll ?? {}) };
-  // The tracker options are checked now (a TypeError), not at the first track().
-  pollOperation(pollOptions);
+  const gate = visibilityGate(options.visibility ?? documentVisibility(), pollOptions.limiter);
+  const trackerOptions: PollOptions<T> = { ...pollOptions, limiter: gate.limiter, pollNow: gate.wake };
+  const store: Persistence | undefined = options.storage && persistence(options.storage, storageKey, onStorageError);
 
-  // Visibility gates every request (retries included) and wakes waiting trackers when it returns.
-  const visible = new BehaviorSubject<boolean>(true);
-  const wake = new Subject<void>();
-  const visibility$ = visibilitySource.pipe(distinctUntilChanged()).subscribe((isVisible) => {
-    visible.next(isVisible === true);
-    if (isVisible) wake.next();
-  });
-  const userLimiter = pollOptions.limiter;
-  const gate: RequestLimiter = {
-    run: (origin, request$) =>
-      visible.pipe(
-        filter(Boolean),
-        take(1),
-        switchMap(() => (userLimiter ? userLimiter.run(origin, request$) : request$)),
-      ),
-    pause: (origin, forMs) => userLimiter?.pause(origin, forMs),
-    state: (origin) => userLimiter?.state(origin) ?? { active: 0, queued: 0 },
-  };
-  const trackerOptions: PollOptions<T> = { ...pollOptions, limiter: gate, pollNow: wake };
-
+  const slots = new Map<string, Slot<T>>();
   const state = new BehaviorSubject<RegistryState<T>>({});
-  const plans = new Map<string, Plan>();
-  const running = new Map<string, Subscription>();
-  const queue: string[] = [];
+  let running = 0;
+  let queued = 0;
+  let nextOrder = 0;
   let disposed = false;
 
-  // Saving: the latest record wins; with an asynchronous storage, one write at a time.
-  let writing = false;
-  let pendingWrite = false;
-  const save = (): void => {
-    if (!storage || disposed) return;
-    if (writing) {
-      pendingWrite = true;
-      return;
-    }
+  const record = (): string => {
     const saved: Saved = { v: 1, entries: {} };
-    for (const [key, entry] of Object.entries(state.value)) {
-      const plan = plans.get(key);
-      // A request is kept only until the operation is under way (it may hold a request body).
-      // Headers are never saved: they may carry credentials.
-      saved.entries[key] =
-        plan?.kind === 'track' && (entry.phase === 'queued' || entry.phase === 'starting')
-          ? { ...entry, request: requestToSave(plan.request) }
-          : entry;
-    }
-    try {
-      const written = storage.setItem(storageKey, JSON.stringify(saved));
-      if (written && typeof (written as Promise<void>).then === 'function') {
-        writing = true;
-        (written as Promise<void>).then(
-          () => {
-            writing = false;
-            if (pendingWrite) {
-              pendingWrite = false;
-              save();
-            }
-          },
-          (error: unknown) => {
-            writing = false;
-            onStorageError(error);
-          },
-        );
-      }
-    } catch (error) {
-      onStorageError(error);
-    }
+    for (const [key, slot] of slots) saved.entries[key] = savedEntry(slot.entry, slot.plan, pollOptions.method);
+    return JSON.stringify(saved);
   };
 
-  const set = (key: string, entry: RegistryEntry<T> | undefined): void => {
+  // Every change: the slot's new entry (or none), published as a new record and saved.
+  const show = (key: string, entry: RegistryEntry<T> | undefined): void => {
     if (disposed) return;
     const next = { ...state.value };
-    if (entry) next[key] = entry;
-    else delete next[key];
-    state.next(next);
-    save();
-  };
-
-  const entryFrom = (key: string, phase: RegistryPhase, snapshot?: OperationSnapshot<T>): RegistryEntry<T> => {
-    const previous = state.value[key];
-    const base: Partial<OperationSnapshot<T>> = snapshot ?? (previous ? stripEntry(previous) : {});
-    return { ...base, key, phase };
-  };
-
-  const startNext = (): void => {
-    while (!disposed && running.size < maxConcurrent && queue.length > 0) {
-      const key = queue.shift()!;
-      const plan = plans.get(key);
-      if (!plan) continue;
-      start(key, plan);
+    if (entry) {
+      const slot = slots.get(key);
+      if (slot) slot.entry = entry;
+      else slots.set(key, { entry });
+      next[key] = entry;
+    } else {
+      slots.delete(key);
+      delete next[key];
     }
+    state.next(next);
+    store?.save(record);
+  };
+
+  // The entry in `phase`, with `snapshot`'s fields (or the ones it had).
+  const entryOf = (key: string, phase: RegistryPhase, snapshot?: OperationSnapshot<T>): RegistryEntry<T> => {
+    if (snapshot) return { ...snapshot, key, phase };
+    const { fault: _fault, ...previous } = slots.get(key)?.entry ?? { key };
+    return { ...previous, key, phase };
+  };
+
+  // The tracker a plan runs; the registry's key is the snapshots' key too, so a store sees one identity.
+  const sourceOf = (key: string, plan: Plan): Observable<OperationSnapshot<T>> => {
+    const keyed = { ...trackerOptions, key };
+    if (plan.kind === 'track') return trackOperation<T>(plan.request, keyed);
+    if (plan.kind === 'resume') return resumeOperation<T>(plan.token, keyed);
+    return fromStart<T>(plan.start, keyed);
+  };
+
+  // Takes `slot` out of the queue, or stops its tracker.
+  const release = (slot: Slot<T> | undefined): void => {
+    if (!slot) return;
+    const { order, started, subscription } = slot;
+    if (order !== undefined) queued -= 1;
+    if (started) running -= 1;
+    slot.plan = slot.source = slot.order = slot.subscription = undefined;
+    slot.started = false;
+    subscription?.unsubscribe();
   };
 
   const finish = (key: string, entry: RegistryEntry<T>): void => {
-    running.delete(key);
-    plans.delete(key);
-    set(key, entry);
+    release(slots.get(key));
+    show(key, entry);
     startNext();
   };
 
-  const start = (key: string, plan: Plan): void => {
-    let source: Observable<OperationSnapshot<T>>;
-    try {
-      // The registry's key is the snapshots' key too, so a store sees one identity everywhere.
-      const keyed = { ...trackerOptions, key };
-      source =
-        plan.kind === 'track'
-          ? trackOperation<T>(plan.request, keyed)
-          : plan.kind === 'resume'
-            ? resumeOperation<T>(plan.token, keyed)
-            : fromStart<T>(plan.start, keyed);
-    } catch (error) {
-      finish(key, { ...entryFrom(key, 'error'), fault: faultOf(error) });
-      return;
-    }
-    set(key, entryFrom(key, plan.kind === 'track' ? 'starting' : 'running'));
+  const start = (key: string, slot: Slot<T>): void => {
+    const source = slot.source!;
+    queued -= 1;
+    slot.order = undefined;
+    slot.started = true;
+    running += 1;
+    show(key, entryOf(key, slot.plan?.kind === 'track' ? 'starting' : 'running'));
     let last: OperationSnapshot<T> | undefined;
     const subscription = source.subscribe({
       next: (snapshot) => {
         last = snapshot;
-        set(key, entryFrom(key, snapshot.done ? 'done' : 'running', snapshot));
+        show(key, entryOf(key, snapshot.done ? 'done' : 'running', snapshot));
       },
-      error: (error: unknown) => finish(key, { ...entryFrom(key, 'error', last), fault: faultOf(error) }),
-      complete: () => finish(key, entryFrom(key, 'done', last)),
+      error: (error: unknown) => finish(key, { ...entryOf(key, 'error', last), fault: faultOf(error) }),
+      complete: () => finish(key, entryOf(key, 'done', last)),
     });
-    if (!subscription.closed) running.set(key, subscription);
+    // A tracker that ended while subscribing has been released already.
+    if (slot.started) slot.subscription = subscription;
   };
 
-  const enqueue = (key: string, plan: Plan): void => {
+  const startNext = (): void => {
+    while (!disposed && queued > 0 && running < maxConcurrent) {
+      let first: [string, Slot<T>] | undefined;
+      for (const pair of slots) if (pair[1].order !== undefined && (!first || pair[1].order < first[1].order!)) first = pair;
+      if (!first) return;
+      start(...first);
+    }
+  };
+
+  // Queues `source` (the tracker of `plan`) under `key`, shown as `entry` until it starts.
+  const enqueue = (key: string, plan: Plan, source: Observable<OperationSnapshot<T>>, entry: RegistryEntry<T>): void => {
+    const slot = slots.get(key) ?? { entry };
+    slots.set(key, Object.assign(slot, { plan, source, order: nextOrder++ }));
+    queued += 1;
+    show(key, entry);
+  };
+
+  // The tracker is built when its plan is queued, so a bad one is known at once: a plan the caller gives
+  // (`strict`) throws its TypeError, a saved one, or a token, becomes an entry in phase error.
+  const queue = (key: string, plan: Plan, entry: RegistryEntry<T>, strict: boolean): void => {
+    let source: Observable<OperationSnapshot<T>>;
+    try {
+      source = sourceOf(key, plan);
+    } catch (error) {
+      if (strict) throw error;
+      show(key, { key, phase: 'error', fault: faultOf(error) });
+      return;
+    }
+    enqueue(key, plan, source, entry);
+  };
+
+  const add = (key: string, plan: Plan): void => {
     if (disposed) throw new Error('rx-lro/registry: the registry was disposed');
-    const existing = state.value[key];
+    const existing = slots.get(key)?.entry;
     if (existing && ACTIVE.has(existing.phase)) {
       throw new TypeError(`rx-lro/registry: key ${JSON.stringify(key)} is still ${existing.phase}; cancel or remove it first`);
     }
-    plans.set(key, plan);
-    set(key, { key, phase: 'queued' });
-    queue.push(key);
+    queue(key, plan, { key, phase: 'queued' }, plan.kind === 'track');
     startNext();
-  };
-
-  const stop = (key: string): boolean => {
-    const at = queue.indexOf(key);
-    if (at >= 0) queue.splice(at, 1);
-    plans.delete(key);
-    const subscription = running.get(key);
-    running.delete(key);
-    subscription?.unsubscribe();
-    return subscription !== undefined || at >= 0;
   };
 
   // Reading back what a previous page saved: finished entries as they were, the others started again.
@@ -371,52 +231,20 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
       return;
     }
     for (const [key, raw] of Object.entries(saved.entries)) {
-      if (state.value[key] || key === '' || typeof raw !== 'object' || raw === null || !PHASES.has(raw.phase)) continue;
-      const { request, ...entry } = raw;
-      const token = entry.resumeToken;
-      if (!ACTIVE.has(entry.phase)) {
-        set(key, { ...(entry as RegistryEntry<T>), key });
-      } else if (entry.phase === 'running' && token) {
-        plans.set(key, { kind: 'resume', token });
-        set(key, { ...(entry as RegistryEntry<T>), key, phase: 'queued' });
-        queue.push(key);
-      } else if (
-        request &&
-        (entry.phase === 'queued' || request.method === 'PUT' || request.method === 'DELETE' || request.method === 'GET')
-      ) {
-        // Not sent yet, or sent but idempotent: (re)sending is safe.
-        plans.set(key, { kind: 'track', request });
-        set(key, { key, phase: 'queued' });
-        queue.push(key);
-      } else {
-        const method = request?.method ?? 'the initial request';
-        set(key, {
-          key,
-          phase: 'error',
-          fault: {
-            name: 'NetworkError',
-            code: 'network',
-            message: `The page closed before ${method} was answered: the operation may or may not have started, so it is not sent again`,
-          },
-        });
-      }
+      // Entries changed while an asynchronous storage was still loading win over the saved ones.
+      const restored = slots.has(key) ? undefined : restoreEntry(key, raw);
+      if (!restored) continue;
+      if (restored.kind === 'restart') queue(key, restored.plan, restored.entry as RegistryEntry<T>, false);
+      else if (restored.kind === 'lost') {
+        const { method, url } = restored.request;
+        const reason = 'the page closed before it was answered: the operation may or may not have started, so it is not sent again';
+        show(key, { key, phase: 'error', fault: faultOf(new NetworkError(method, url, reason)) });
+      } else show(key, restored.entry as RegistryEntry<T>);
     }
     startNext();
   };
 
-  let ready: Promise<void> = Promise.resolve();
-  if (storage) {
-    try {
-      const read = storage.getItem(storageKey);
-      if (read && typeof (read as Promise<string | null>).then === 'function') {
-        ready = (read as Promise<string | null | undefined>).then(restore, (error: unknown) => onStorageError(error));
-      } else {
-        restore(read as string | null | undefined);
-      }
-    } catch (error) {
-      onStorageError(error);
-    }
-  }
+  const ready = store ? store.load(restore) : Promise.resolve();
 
   return {
     state$: state.asObservable(),
@@ -426,52 +254,34 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
       checkKey(key);
       if (typeof request !== 'object' || request === null)
         throw new TypeError('rx-lro/registry: track needs a request { method, url, body? }');
-      // Validated now (method, URL, headers), so a bad request is a TypeError here, not an error entry.
-      trackOperation(request, pollOptions);
-      const kept: { method: LroMethod; url: string; body?: unknown; headers?: Record<string, string> } = {
-        method: request.method,
-        url: request.url,
-      };
+      // Validated when queued (method, URL, headers), so a bad request is a TypeError here, not an error entry.
+      const kept: OperationRequest = { method: request.method, url: request.url };
       if (request.body !== undefined) kept.body = request.body;
       if (request.headers !== undefined) kept.headers = request.headers;
-      enqueue(key, { kind: 'track', request: kept });
+      add(key, { kind: 'track', request: kept });
     },
-    adopt: (key, start) => enqueue(checkKey(key), { kind: 'adopt', start }),
-    resume: (key, token) => enqueue(checkKey(key), { kind: 'resume', token }),
+    adopt: (key, start) => add(checkKey(key), { kind: 'adopt', start }),
+    resume: (key, token) => add(checkKey(key), { kind: 'resume', token }),
     cancel: (key) => {
       checkKey(key);
-      const entry = state.value[key];
-      if (!entry || !ACTIVE.has(entry.phase)) return;
-      stop(key);
-      set(key, entryFrom(key, 'canceled'));
+      const slot = slots.get(key);
+      if (!slot || !ACTIVE.has(slot.entry.phase)) return;
+      release(slot);
+      show(key, entryOf(key, 'canceled'));
       startNext();
     },
     remove: (key) => {
       checkKey(key);
-      stop(key);
-      if (state.value[key]) set(key, undefined);
+      release(slots.get(key));
+      if (slots.has(key)) show(key, undefined);
       startNext();
     },
     dispose: () => {
       if (disposed) return;
-      for (const key of [...running.keys()]) stop(key);
-      queue.length = 0;
+      for (const slot of slots.values()) release(slot);
       disposed = true;
-      visibility$.unsubscribe();
-      wake.complete();
-      visible.complete();
+      gate.dispose();
       state.complete();
     },
   };
-}
-
-function requestToSave(request: { method: LroMethod; url: string; body?: unknown }): { method: LroMethod; url: string; body?: unknown } {
-  const saved: { method: LroMethod; url: string; body?: unknown } = { method: request.method, url: request.url };
-  if (request.body !== undefined) saved.body = request.body;
-  return saved;
-}
-
-function stripEntry<T>(entry: RegistryEntry<T>): Partial<OperationSnapshot<T>> {
-  const { key: _key, phase: _phase, fault: _fault, ...snapshot } = entry;
-  return snapshot;
 }

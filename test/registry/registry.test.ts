@@ -304,6 +304,53 @@ describe('reload and resume through storage', () => {
     expect(sent.filter((r) => r.method === 'POST')).toEqual([]);
   });
 
+  it('the fault of a POST lost to a reload is the NetworkError it stands for: method, URL (query values redacted) and reason', () => {
+    const storage = memoryStorage();
+    const url = `${ARM}/vm/start?api-version=2024-07-01&sig=secret-signature`;
+    storage.data.set(
+      'rx-lro',
+      JSON.stringify({ v: 1, entries: { post: { key: 'post', phase: 'starting', request: { method: 'POST', url } } } }),
+    );
+    const { registry } = session(routes(0), { storage });
+    const fault = registry.getState()['post']!.fault!;
+    expect(fault).toMatchObject({ name: 'NetworkError', code: 'network', method: 'POST', reason: expect.stringMatching(/not sent again/) });
+    expect(fault['url']).toBe(`${ARM}/vm/start?api-version=2024-07-01&sig=REDACTED`);
+    expect(JSON.stringify(fault)).not.toContain('secret-signature');
+  });
+
+  it('a resume still queued when the page closed is resumed from its token after the reload, nothing re-sent', () => {
+    const storage = memoryStorage();
+    const token = { v: 1 as const, method: 'PUT' as const, url: resource(1), mode: 'status' as const, pollUrl: monitor(1) };
+    storage.data.set('rx-lro', JSON.stringify({ v: 1, entries: { second: { key: 'second', phase: 'queued', resumeToken: token } } }));
+    const { registry, sent } = session(routes(2), { storage });
+    expect(registry.getState()['second']).toMatchObject({ phase: 'done', state: 'succeeded' });
+    expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual([
+      `GET ${monitor(1)}`,
+      `GET ${monitor(1)}`,
+      `GET ${monitor(1)}`,
+      `GET ${resource(1)}`,
+    ]);
+  });
+
+  it('what a queued resume saves is its token, so that a reload can resume it', () => {
+    const storage = memoryStorage();
+    const token = { v: 1 as const, method: 'PUT' as const, url: resource(1), mode: 'status' as const, pollUrl: monitor(1) };
+    const scheduler = testScheduler();
+    scheduler.run(() => {
+      const registry = createOperationRegistry({
+        storage,
+        maxConcurrent: 1,
+        visibility: new BehaviorSubject(true),
+        poll: { http: () => NEVER },
+      });
+      registry.track('first', { method: 'PUT', url: resource(0) });
+      registry.resume('second', token);
+      const saved = JSON.parse(storage.data.get('rx-lro')!) as { entries: Record<string, unknown> };
+      expect(saved.entries['second']).toEqual({ key: 'second', phase: 'queued', resumeToken: token });
+      registry.dispose();
+    });
+  });
+
   it('an asynchronous storage: one write at a time, changes made meanwhile coalesce into one write of the latest record', async () => {
     const storage = asyncStorage();
     const registry = createOperationRegistry({ storage, visibility: new BehaviorSubject(true), poll: { http: () => NEVER } });
