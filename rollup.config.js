@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { dts } from 'rollup-plugin-dts';
 import { emitDeclarations, transpileTypeScript } from './scripts/rollup-typescript.mjs';
 
@@ -5,61 +7,60 @@ import { emitDeclarations, transpileTypeScript } from './scripts/rollup-typescri
 const entries = {
   index: 'src/index.ts',
   testing: 'src/testing/index.ts',
-};
-
-// Entries built on the public API: they import 'rx-lro' by name (external), so an app that uses both
-// gets one copy of the core, and the core entry never pulls them in.
-const addOns = {
+  // The add-ons are built on the public API: they import 'rx-lro' by name. In the one graph below
+  // that name is the core entry itself, so an add-on loads dist/index.js (one copy of the core for an
+  // app that uses both), and what an add-on shares with the core beyond the public API (the JSON
+  // reader, the body cap…) is one chunk that both import, not a copy in each.
   registry: 'src/registry/index.ts',
   'global-fetch': 'src/global-fetch.ts',
   node: 'src/node/index.ts',
   limiter: 'src/limiter/index.ts',
 };
 
+// Chunks are named by their content's hash: the ones of an earlier build would linger and be packed.
+rmSync('dist/chunks', { recursive: true, force: true });
+
 // Peers, the runtime dependency and Node built-ins stay outside the bundle.
-const external = (id) => /^(rxjs|io-ts|fp-ts|cross-fetch|rx-lro)(\/|$)/.test(id) || id.startsWith('node:');
+const external = (id) => /^(rxjs|io-ts|fp-ts|cross-fetch)(\/|$)/.test(id) || id.startsWith('node:');
+
+// The package's own name, inside the package: the core entry.
+const self = {
+  name: 'rx-lro-self',
+  resolveId: (id) => (id === 'rx-lro' ? path.resolve('src/index.ts') : null),
+};
 
 // The JavaScript is transpiled file by file (types are checked by `npm run typecheck`); one plugin
-// instance serves the three JavaScript builds.
+// instance serves the JavaScript builds.
 const typescript = transpileTypeScript({ tsconfig: './tsconfig.build.json' });
 
 export default [
   {
     input: entries,
     external,
-    plugins: [typescript],
+    plugins: [self, typescript],
     output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/shared-[hash].js', sourcemap: true },
       {
         dir: 'dist',
         format: 'cjs',
         entryFileNames: '[name].cjs',
-        chunkFileNames: 'chunks/[name]-[hash].cjs',
+        chunkFileNames: 'chunks/shared-[hash].cjs',
         sourcemap: true,
         exports: 'named',
       },
     ],
   },
-  {
-    input: addOns,
-    external,
-    plugins: [typescript],
-    output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].js', sourcemap: true },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true, exports: 'named' },
-    ],
-  },
   // The command-line tools use the package through its public entry points, like any user.
   {
     input: { cli: 'src/cli/main.ts' },
-    external,
+    external: (id) => external(id) || /^rx-lro(\/|$)/.test(id),
     plugins: [typescript],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', sourcemap: true },
   },
   {
     // Named by their .d.ts, which emitDeclarations makes in one program for rollup-plugin-dts to bundle.
-    input: Object.fromEntries(Object.entries({ ...entries, ...addOns }).map(([name, file]) => [name, file.replace(/\.ts$/, '.d.ts')])),
-    external,
+    input: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, file.replace(/\.ts$/, '.d.ts')])),
+    external: (id) => external(id) || /^rx-lro(\/|$)/.test(id),
     plugins: [emitDeclarations({ tsconfig: './tsconfig.build.json' }), dts({ tsconfig: './tsconfig.build.json' })],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
   },

@@ -1,12 +1,21 @@
-import { Observable, Subscription, from, switchMap, tap, throwError, timeout } from 'rxjs';
+import { Observable, Subscription, type SchedulerLike, type Subscriber } from 'rxjs';
 import { NetworkError, TimeoutError, isLroError } from './errors';
-import { cleartextCredentials, urlGuard, type UrlPolicy } from './http/guard';
+import { urlGuard, type SecurityCheck } from './http/guard';
+import { sender, type Send } from './http/send';
 import type { ResolvedOptions } from './options';
 import { retryDelayMs } from './protocol/delay';
-import { retryAfterMs } from './protocol/retry-after';
-import { originOf, resolveUrl } from './protocol/url';
 import type { HttpRequest, HttpResponse } from './protocol/http-response';
-import { finalResponse, operationKey, pollResponse, startOperation, type Step, type TrackState } from './protocol/operation';
+import { startOperation, type Step, type TrackState } from './protocol/operation';
+import {
+  readAnswer,
+  readRequest,
+  redirectTarget,
+  requestHeaders,
+  resumedState,
+  retriesNetworkError,
+  trackerKey,
+  type Leg,
+} from './protocol/requests';
 import type { LroMethod, OperationSnapshot, ResumeToken } from './snapshot';
 
 /** How a tracker begins: from an initial response in hand, or by sending the initial request. */
@@ -15,219 +24,157 @@ export type Begin =
   | { kind: 'send'; request: HttpRequest & { method: LroMethod } }
   | { kind: 'resume'; request: { method: LroMethod; url: string }; token: ResumeToken };
 
-// A GET answered by a redirect is re-sent to its target: a handful of hops at most.
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
-
-interface Redirect {
-  redirect: () => void;
-}
-
-/** Whether a value is a promise (or any thenable): credentials and lazy starts may be either. */
-export function isPromiseLike<V>(value: unknown): value is PromiseLike<V> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
 /**
- * The one loop every operator runs: perform a step (wait, send, feed the response to the protocol,
- * emit its snapshot) until the protocol says done or error. Cold: nothing happens before subscribe.
- * Teardown aborts the request in flight and clears every timer, so no request is ever sent after the
- * terminal snapshot, an error or unsubscribe (rule T6, F3).
+ * The one loop every operator runs: send a request of a leg (the initial request, a poll, the final
+ * GET), let the protocol read its answer into a step, emit the step's snapshot, then wait, poll, fetch
+ * the final resource or end, as the step says. Cold: nothing happens before subscribe. There is never
+ * more than one thing in flight (a wait or a request), held in `current`; teardown ends it and the
+ * deadline, so no request is ever sent after the terminal snapshot, an error or unsubscribe (rule T6, F3).
  */
 export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Observable<OperationSnapshot<T>> {
   return new Observable<OperationSnapshot<T>>((subscriber) => {
-    const { settings, scheduler, retry } = options;
-    const initialUrl = begin.request.url;
-    const policy: UrlPolicy = { initialUrl, allowedOrigins: options.allowedOrigins };
-    if (options.rewriteUrl) policy.rewriteUrl = options.rewriteUrl;
-    const guard = urlGuard(policy);
-    const pollHeaders = { accept: 'application/json', ...options.headers };
-    let state: TrackState | undefined;
-    // The wait or the request in flight: there is never more than one.
-    let current: Subscription | undefined;
-    // Every error that ends the tracker says whose it is, so that a merged stream can tell (faultAsData).
-    const fail = (error: unknown): void => {
-      if (isLroError(error) && error.key === undefined) {
-        error.key = state?.token.key ?? operationKey({ key: settings.key, method: begin.request.method, url: initialUrl, mode: 'none' });
-      }
-      subscriber.error(error);
-    };
-    // Giving up is not failing (F5): the error says where the tracker stood, so it can be resumed.
-    const giveUp = (): void => {
-      const position = state && { resumeToken: state.token, status: state.status, polls: state.polls };
-      fail(new TimeoutError(options.timeoutMs!, position));
-    };
-    const deadline = options.timeoutMs === undefined ? undefined : scheduler.schedule(giveUp, options.timeoutMs);
-
-    const send = (request: HttpRequest): Observable<HttpResponse> => {
-      let response$: Observable<HttpResponse>;
-      const authorize = options.authorize;
-      const leak = cleartextCredentials(request.url, request.headers, authorize !== undefined);
-      if (leak) return throwError(() => leak);
-      if (authorize) {
-        // Credentials are asked for per request, so a token that expires mid-operation is renewed.
-        const credentials = authorize({ method: request.method, url: request.url });
-        const withCredentials = (headers: Record<string, string>): Observable<HttpResponse> =>
-          options.http({ ...request, headers: { ...request.headers, ...headers } });
-        response$ = isPromiseLike<Record<string, string>>(credentials)
-          ? from(credentials).pipe(switchMap(withCredentials))
-          : withCredentials(credentials);
-      } else {
-        response$ = options.http(request);
-      }
-      const limit = options.requestTimeoutMs;
-      // The per-request deadline starts when the request is sent, not while it waits in a limiter.
-      if (limit !== undefined) {
-        response$ = response$.pipe(
-          timeout({
-            first: limit,
-            scheduler,
-            with: () => throwError(() => new NetworkError(request.method, request.url, `no response within ${limit} ms`)),
-          }),
-        );
-      }
-      const limiter = options.limiter;
-      if (!limiter) return response$;
-      const origin = originOf(request.url) ?? request.url;
-      return limiter.run(origin, response$).pipe(
-        tap((response) => {
-          // A 429 with Retry-After holds every tracker of this origin that shares the limiter.
-          if (response.status !== 429) return;
-          const wait = retryAfterMs(response.headers, scheduler.now());
-          if (wait !== undefined) limiter.pause(origin, Math.min(wait, settings.maxDelayMs));
-        }),
-      );
-    };
-
-    // Sends a request and hands the step its response makes to `handle`, retrying transient faults
-    // (rule F1) with the polling state kept: only the count of requests sent moves on.
-    const exchange = (
-      request: HttpRequest,
-      counts: boolean,
-      retryNetwork: boolean,
-      interpret: (response: HttpResponse) => Step<T> | Redirect,
-      attempt = 0,
-    ): void => {
-      if (counts) state = { ...state!, polls: state!.polls + 1 };
-      const retryLater = (response?: HttpResponse): boolean => {
-        if (attempt >= retry.maxRetries) return false;
-        const wait = retryDelayMs(retry, attempt, response, options.random(), scheduler.now(), settings.maxDelayMs);
-        current = scheduler.schedule(() => exchange(request, counts, retryNetwork, interpret, attempt + 1), wait);
-        return true;
-      };
-      const exchange$ = new Subscription();
-      current = exchange$;
-      let answered = false;
-      exchange$.add(
-        send(request).subscribe({
-          next: (response) => {
-            if (answered) return;
-            answered = true;
-            let step: Step<T> | Redirect;
-            try {
-              step = interpret(response);
-            } catch (error) {
-              fail(error);
-              return;
-            }
-            if ('redirect' in step) {
-              step.redirect();
-              return;
-            }
-            if (step.next.kind === 'error' && step.next.transient && retryLater(response)) return;
-            handle(step);
-          },
-          error: (error: unknown) => {
-            if (retryNetwork && isLroError(error, 'network') && retryLater()) return;
-            fail(error);
-          },
-          complete: () => {
-            if (!answered) fail(new NetworkError(request.method, request.url, 'the HTTP client completed without a response'));
-          },
-        }),
-      );
-    };
-
-    const follow = (url: string, interpret: (response: HttpResponse, target: string) => Step<T>, hops = 0): void => {
-      const target = guard(url);
-      if (typeof target !== 'string') {
-        fail(target);
-        return;
-      }
-      // Polls and final GETs are reads: a network error is retried whatever the operation's method.
-      exchange({ method: 'GET', url: target, headers: pollHeaders }, true, true, (response) => {
-        // Redirects are followed here, not by fetch, so that each hop passes the origin rules (S1)
-        // and gets the credentials of its own origin only.
-        const moved = REDIRECTS.has(response.status) && hops < MAX_REDIRECTS ? resolveUrl(response.headers['location'], target) : undefined;
-        if (moved !== undefined) return { redirect: () => follow(moved, interpret, hops + 1) };
-        return interpret(response, target);
-      });
-    };
-
-    const handle = (step: Step<T>): void => {
-      state = step.state;
-      if (step.snapshot) {
-        subscriber.next(step.snapshot);
-        if (subscriber.closed) return;
-      }
-      const next = step.next;
-      switch (next.kind) {
-        case 'done':
-          subscriber.complete();
-          return;
-        case 'error':
-          fail(next.error);
-          return;
-        case 'final':
-          follow(next.url, (response, target) => finalResponse(state!, response, target, settings));
-          return;
-        case 'poll': {
-          const poll = (): void => follow(next.url, (response) => pollResponse(state!, response, settings, scheduler.now()));
-          if (!options.pollNow) {
-            current = scheduler.schedule(poll, next.delayMs);
-            return;
-          }
-          // The wait ends by its timer or by pollNow, whichever comes first; the other is dropped.
-          // An emission during subscribe (a replaying source) does not count, or a BehaviorSubject
-          // would poll without ever waiting.
-          const waiting = new Subscription();
-          const end = (): void => {
-            if (waiting.closed) return;
-            waiting.unsubscribe();
-            poll();
-          };
-          let armed = false;
-          waiting.add(scheduler.schedule(end, next.delayMs));
-          waiting.add(options.pollNow.subscribe(() => armed && end()));
-          armed = true;
-          current = waiting;
-        }
-      }
-    };
-
-    if (begin.kind === 'start') {
-      handle(startOperation(begin.request, begin.response, settings, scheduler.now()));
-    } else if (begin.kind === 'resume') {
-      // A resumed tracker polls at once: the wait it was in when the token was taken has passed.
-      const { token } = begin;
-      // The caller's key wins; a token from before keys were kept is known by its URLs, as at the start.
-      const key = settings.key ?? operationKey(token);
-      const resumed: ResumeToken = token.mode === 'none' ? { ...token, mode: 'body', pollUrl: token.url, key } : { ...token, key };
-      state = { token: resumed, polls: 0, status: 'InProgress' };
-      follow(state.token.pollUrl!, (response) => pollResponse(state!, response, settings, scheduler.now()));
-    } else {
-      const { method, url } = begin.request;
-      // A POST or PATCH may already have been applied when the connection broke, so only the idempotent
-      // PUT, DELETE and GET are re-sent after a network error; a transient status code is retried for
-      // every method (F1).
-      exchange(begin.request, false, method === 'PUT' || method === 'DELETE' || method === 'GET', (response) =>
-        startOperation({ method, url }, response, settings, scheduler.now()),
-      );
-    }
-
-    return () => {
-      current?.unsubscribe();
-      deadline?.unsubscribe();
-    };
+    const tracker = new Tracker(begin.request, options, subscriber);
+    tracker.begin(begin);
+    return () => tracker.stop();
   });
+}
+
+class Tracker<T> {
+  private state: TrackState | undefined;
+  /** The wait or the request in flight: there is never more than one. */
+  private current: Subscription | undefined;
+  private readonly deadline: Subscription | undefined;
+  private readonly guard: SecurityCheck;
+  private readonly send: Send;
+  private readonly readHeaders: Record<string, string>;
+
+  constructor(
+    private readonly initial: { method: LroMethod; url: string },
+    private readonly options: ResolvedOptions<T>,
+    private readonly subscriber: Subscriber<OperationSnapshot<T>>,
+  ) {
+    this.guard = urlGuard({ initialUrl: initial.url, allowedOrigins: options.allowedOrigins, rewriteUrl: options.rewriteUrl });
+    this.send = sender(options as ResolvedOptions<unknown>);
+    this.readHeaders = requestHeaders(options.headers);
+    const { timeoutMs, scheduler } = options;
+    this.deadline = timeoutMs === undefined ? undefined : scheduler.schedule(() => this.giveUp(timeoutMs), timeoutMs);
+  }
+
+  begin(begin: Begin): void {
+    const { settings, scheduler } = this.options;
+    if (begin.kind === 'start') {
+      this.handle(startOperation(this.initial, begin.response, settings, scheduler.now()));
+    } else if (begin.kind === 'resume') {
+      this.state = resumedState(begin.token, settings.key);
+      this.follow('poll', this.state.token.pollUrl!);
+    } else {
+      this.exchange('initial', begin.request, 0, 0);
+    }
+  }
+
+  stop(): void {
+    this.current?.unsubscribe();
+    this.deadline?.unsubscribe();
+  }
+
+  // Every error that ends the tracker says whose it is, so that a merged stream can tell (faultAsData).
+  private fail(error: unknown): void {
+    if (isLroError(error) && error.key === undefined) error.key = trackerKey(this.state, this.options.settings.key, this.initial);
+    this.subscriber.error(error);
+  }
+
+  // Giving up is not failing (F5): the error says where the tracker stood, so it can be resumed.
+  private giveUp(timeoutMs: number): void {
+    const state = this.state;
+    this.fail(new TimeoutError(timeoutMs, state && { resumeToken: state.token, status: state.status, polls: state.polls }));
+  }
+
+  // A poll or the final GET of `url`, which must pass the origin rules first (S1).
+  private follow(leg: 'poll' | 'final', url: string, hops = 0): void {
+    const target = this.guard(url);
+    if (typeof target === 'string') this.exchange(leg, readRequest(target, this.readHeaders), 0, hops);
+    else this.fail(target);
+  }
+
+  // One request of `leg`; every request after the initial one counts in `polls` (retries and redirect hops included).
+  private exchange(leg: Leg, request: HttpRequest, attempt: number, hops: number): void {
+    if (leg !== 'initial') this.state = { ...this.state!, polls: this.state!.polls + 1 };
+    let answered = false;
+    // Held before subscribing, so that whatever the answer sets in motion replaces it.
+    const inFlight = new Subscription();
+    this.current = inFlight;
+    inFlight.add(
+      this.send(request).subscribe({
+        next: (response) => {
+          if (answered) return;
+          answered = true;
+          this.answer(leg, request, response, attempt, hops);
+        },
+        error: (error: unknown) => {
+          const retried =
+            retriesNetworkError(leg, request.method) && isLroError(error, 'network') && this.retry(leg, request, attempt, hops);
+          if (!retried) this.fail(error);
+        },
+        complete: () => {
+          if (!answered) this.fail(new NetworkError(request.method, request.url, 'the HTTP client completed without a response'));
+        },
+      }),
+    );
+  }
+
+  private answer(leg: Leg, request: HttpRequest, response: HttpResponse, attempt: number, hops: number): void {
+    const moved = redirectTarget(leg, response, request.url, hops);
+    if (moved !== undefined && leg !== 'initial') return this.follow(leg, moved, hops + 1);
+    const { settings, scheduler } = this.options;
+    let step: Step<T>;
+    try {
+      step = readAnswer(leg, this.state, this.initial, response, request.url, settings, scheduler.now());
+    } catch (error) {
+      return this.fail(error);
+    }
+    if (step.next.kind === 'error' && step.next.transient && this.retry(leg, request, attempt, hops, response)) return;
+    this.handle(step);
+  }
+
+  // A transient fault is retried after its backoff (rule F1), with the polling state kept; false once retries are spent.
+  private retry(leg: Leg, request: HttpRequest, attempt: number, hops: number, response?: HttpResponse): boolean {
+    const { retry, random, scheduler, settings } = this.options;
+    if (attempt >= retry.maxRetries) return false;
+    const wait = retryDelayMs(retry, attempt, response, random(), scheduler.now(), settings.maxDelayMs);
+    this.current = scheduler.schedule(() => this.exchange(leg, request, attempt + 1, hops), wait);
+    return true;
+  }
+
+  private handle(step: Step<T>): void {
+    this.state = step.state;
+    if (step.snapshot) {
+      this.subscriber.next(step.snapshot);
+      if (this.subscriber.closed) return;
+    }
+    const next = step.next;
+    if (next.kind === 'done') this.subscriber.complete();
+    else if (next.kind === 'error') this.fail(next.error);
+    else if (next.kind === 'final') this.follow('final', next.url);
+    else this.current = wait(this.options.scheduler, next.delayMs, this.options.pollNow, () => this.follow('poll', next.url));
+  }
+}
+
+/**
+ * The wait before a poll: it ends by its timer or by `pollNow`, whichever comes first, and the other
+ * is dropped. An emission of `pollNow` during subscribe (a replaying source) does not count, or a
+ * BehaviorSubject would poll without ever waiting.
+ */
+function wait(scheduler: SchedulerLike, delayMs: number, pollNow: Observable<unknown> | undefined, then: () => void): Subscription {
+  if (!pollNow) return scheduler.schedule(then, delayMs);
+  const waiting = new Subscription();
+  const end = (): void => {
+    if (waiting.closed) return;
+    waiting.unsubscribe();
+    then();
+  };
+  let armed = false;
+  waiting.add(scheduler.schedule(end, delayMs));
+  waiting.add(pollNow.subscribe(() => armed && end()));
+  armed = true;
+  return waiting;
 }

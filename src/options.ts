@@ -3,10 +3,11 @@ import { fetchHttpClient, type FetchLike } from './http/fetch-client';
 import type { HttpClient } from './http/http-client';
 import type { RequestLimiter } from './request-limiter';
 import type { ResultDecoder } from './protocol/decode';
-import { constantDelay, defaultDelay, type DelayPolicy } from './protocol/delay';
+import { MAX_TIMER_MS, constantDelay, defaultDelay, type DelayPolicy } from './protocol/delay';
 import type { ProtocolSettings } from './protocol/operation';
 import { statusTable, type TerminalStates } from './protocol/status';
 import { originOf } from './protocol/url';
+import { isObject } from './values';
 import type { FinalStateVia, LroMethod } from './snapshot';
 
 /**
@@ -131,9 +132,6 @@ export interface ResolvedOptions<T> {
   pollNow?: Observable<unknown>;
 }
 
-/** The longest delay a JavaScript timer honours: setTimeout and setInterval fire at once above it (T3). */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /** Checks one option's value (never `undefined`) and returns it as the resolver keeps it. */
 type Rule = (value: unknown, name: string) => unknown;
 
@@ -149,8 +147,6 @@ function show(value: unknown): string {
 function invalid(name: string, expected: string, value: unknown): never {
   throw new TypeError(`rx-lro: options.${name} must be ${expected}, got ${show(value)}`);
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 // A duration in milliseconds, at most what a timer honours.
 const ms =

@@ -5,6 +5,10 @@ import { readBodyText } from '../protocol/json';
 import { normalizeHeaders } from '../protocol/headers';
 import type { HttpClient, HttpResponse } from './http-client';
 import { describeFailure } from './failure';
+import { DEFAULT_MAX_BODY_BYTES, positiveOption, tooLarge } from './limits';
+import { MAX_TIMER_MS } from '../protocol/delay';
+
+const WHERE = 'rx-lro: fetchHttpClient';
 
 /**
  * The parts of `fetch` rx-lro uses; the global `fetch`, cross-fetch, undici's and node-fetch's all fit.
@@ -53,15 +57,6 @@ export interface FetchClientOptions {
    */
   bodyStallMs?: number;
 }
-
-/**
- * The default cap on a response body: far above any status monitor, far below a memory problem.
- * @example
- * ```ts
- * trackOperation(request, { maxBodyBytes: DEFAULT_MAX_BODY_BYTES * 4 });
- * ```
- */
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
  * The default silence after which a Node stream body is taken as cut (see `bodyStallMs`).
@@ -119,10 +114,6 @@ function readNodeStream(body: NodeStreamLike, stallMs: number, add: (chunk: Uint
   });
 }
 
-function tooLarge(limit: number): ProtocolError {
-  return new ProtocolError(`The response body is larger than ${limit} bytes`, 'F2');
-}
-
 // Reads a body without ever holding more than the cap: a WHATWG stream (browsers, undici) or a
 // Node stream (node-fetch, which cross-fetch uses in Node); other bodies fall back to `text()`.
 async function readCapped(response: FetchResponseLike, limit: number, stallMs: number): Promise<string> {
@@ -173,14 +164,6 @@ async function readCapped(response: FetchResponseLike, limit: number, stallMs: n
   return text + decoder.decode();
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (name === 'bodyStallMs' && value > 2 ** 31 - 1)) {
-    throw new TypeError(`rx-lro: fetchHttpClient option ${name} must be a positive finite number, got ${String(value)}`);
-  }
-  return value;
-}
-
 /**
  * The network seam over a `fetch` function (default: cross-fetch). Each subscription sends one
  * request with its own `AbortController`; unsubscribing aborts it (rule F3). Bodies are read up
@@ -190,8 +173,8 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * trackOperation(request, { http: fetchHttpClient(globalThis.fetch) })
  */
 export function fetchHttpClient(fetchImpl: FetchLike = crossFetch as unknown as FetchLike, options: FetchClientOptions = {}): HttpClient {
-  const limit = positive('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
-  const stallMs = positive('bodyStallMs', options.bodyStallMs, DEFAULT_BODY_STALL_MS);
+  const limit = positiveOption(WHERE, 'maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
+  const stallMs = positiveOption(WHERE, 'bodyStallMs', options.bodyStallMs, DEFAULT_BODY_STALL_MS, MAX_TIMER_MS);
   if (typeof fetchImpl !== 'function') throw new TypeError(`rx-lro: fetchHttpClient expects a fetch function, got ${typeof fetchImpl}`);
   return (request) =>
     new Observable<HttpResponse>((subscriber) => {

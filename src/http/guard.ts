@@ -6,8 +6,11 @@ export interface UrlPolicy {
   /** The URL of the initial request; its origin is trusted. */
   initialUrl: string;
   allowedOrigins: ReadonlySet<string>;
-  rewriteUrl?: (url: string) => string;
+  rewriteUrl?: ((url: string) => string) | undefined;
 }
+
+/** The URL to fetch, or the `SecurityError` that refuses it. */
+export type SecurityCheck = (url: string) => string | SecurityError;
 
 /**
  * The check of every polling or final URL one tracker follows: the URL to fetch after the caller's
@@ -15,7 +18,7 @@ export interface UrlPolicy {
  * allowed (S1); a scheme other than `https:`, except `http:` on loopback when the initial request was
  * `http:` on loopback (S2). A tracker polls one URL again and again, so the last verdict is kept.
  */
-export function urlGuard(policy: UrlPolicy): (url: string) => string | SecurityError {
+export function urlGuard(policy: UrlPolicy): SecurityCheck {
   const initialOrigin = originOf(policy.initialUrl);
   const startedOnLoopback = /^http:/i.test(policy.initialUrl) && isLoopback(policy.initialUrl);
   let last: { target: string; verdict: string | SecurityError } | undefined;

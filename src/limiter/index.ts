@@ -2,6 +2,7 @@
 // entry, so that apps that do not use it do not ship it.
 import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { LimiterOriginState, RequestLimiter } from 'rx-lro';
+import { MAX_TIMER_MS } from '../protocol/delay';
 
 export type { LimiterOriginState, RequestLimiter };
 
@@ -92,7 +93,7 @@ export function createRequestLimiter(options: RequestLimiterOptions = {}): Reque
             l.timerAt = undefined;
             pump(origin);
           },
-          Math.min(readyAt - now, 2 ** 31 - 1),
+          Math.min(readyAt - now, MAX_TIMER_MS),
         );
         return;
       }

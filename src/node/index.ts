@@ -7,7 +7,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Observable } from 'rxjs';
 import { NetworkError, type HttpClient, type HttpResponse } from 'rx-lro';
 import { readBodyText } from '../protocol/json';
-import { DEFAULT_MAX_BODY_BYTES, headersOf, httpUrl, positive, tooLarge } from './shared';
+import { DEFAULT_MAX_BODY_BYTES, tooLarge } from '../http/limits';
+import { headersOf, httpUrl, positive } from './shared';
 
 export { undiciHttpClient, type UndiciHttpClientOptions, type UndiciRequestLike } from './undici-client';
 

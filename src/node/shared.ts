@@ -1,16 +1,10 @@
-// What the two Node transports share: option checks, the URL check, headers, the body cap.
-import { NetworkError, ProtocolError } from 'rx-lro';
+// What the two Node transports share: option checks, the URL check, headers.
+import { NetworkError } from 'rx-lro';
+import { positiveOption } from '../http/limits';
 
-/** The default cap on a response body, as the fetch transport's. */
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-
-/** A positive finite number option of `client`, or its default; anything else is a TypeError. */
+/** A positive finite number option of the Node transport `client`, or its default; anything else is a TypeError. */
 export function positive(client: string, name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`rx-lro/node: ${client} option ${name} must be a positive finite number, got ${String(value)}`);
-  }
-  return value;
+  return positiveOption(`rx-lro/node: ${client}`, name, value, fallback);
 }
 
 /** The URL of a request when it is an http(s) URL, or the NetworkError that ends the request. */
@@ -34,9 +28,4 @@ export function headersOf(raw: Record<string, string | string[] | undefined>): R
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
-}
-
-/** The ProtocolError of a body over the cap (rule F2). */
-export function tooLarge(limit: number): ProtocolError {
-  return new ProtocolError(`The response body is larger than ${limit} bytes`, 'F2');
 }

@@ -3,7 +3,8 @@
 import { Observable } from 'rxjs';
 import { NetworkError, ProtocolError, type HttpClient, type HttpResponse } from 'rx-lro';
 import { readBodyText } from '../protocol/json';
-import { DEFAULT_MAX_BODY_BYTES, headersOf, httpUrl, positive, tooLarge } from './shared';
+import { DEFAULT_MAX_BODY_BYTES, tooLarge } from '../http/limits';
+import { headersOf, httpUrl, positive } from './shared';
 import { describeFailure } from '../http/failure';
 
 /**

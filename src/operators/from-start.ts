@@ -1,5 +1,6 @@
 import { defer, from, switchMap, type Observable } from 'rxjs';
-import { driveOperation, isPromiseLike } from '../driver';
+import { driveOperation } from '../driver';
+import { isPromiseLike } from '../values';
 import { resolveOptions, type PollOptions, type ResolvedOptions } from '../options';
 import type { OperationSnapshot } from '../snapshot';
 import { beginFromStart, type LazyStart, type StartInput } from './start';

@@ -5,6 +5,7 @@ import { readBodyText } from '../protocol/json';
 import { resolveUrl } from '../protocol/url';
 import type { LroMethod } from '../snapshot';
 import type { Begin } from '../driver';
+import { isObject } from '../values';
 
 /**
  * An initial response in hand, with the request that produced it.
@@ -94,10 +95,6 @@ function checkStatus(status: unknown): number {
 function bodyOf(body: unknown): Pick<HttpResponse, 'body' | 'rawBody'> {
   if (typeof body === 'string') return readBodyText(body);
   return body === undefined || body === null ? {} : { body };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 /**

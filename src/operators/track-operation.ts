@@ -3,6 +3,7 @@ import { driveOperation } from '../driver';
 import { resolveOptions, type PollOptions } from '../options';
 import type { LroMethod, OperationSnapshot } from '../snapshot';
 import { checkMethod, checkUrl } from './start';
+import { requestHeaders } from '../protocol/requests';
 
 /**
  * The request that starts an operation.
@@ -37,7 +38,7 @@ export function trackOperation<T = unknown>(request: OperationRequest, options?:
   const method = checkMethod(request.method, 'request.method');
   const url = checkUrl(request.url, 'request.url');
   const resolved = resolveOptions(options);
-  const headers: Record<string, string> = { accept: 'application/json', ...resolved.headers };
+  const headers = requestHeaders(resolved.headers);
   let body: string | undefined;
   if (request.body !== undefined) {
     // fetch refuses a GET with a body; say so here, where the caller can see which request it was.

@@ -1,6 +1,9 @@
 import type { HttpResponse } from './http-response';
 import { retryAfterMs } from './retry-after';
 
+/** The longest delay a JavaScript timer honours: setTimeout and setInterval fire at once above it (T3). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * What a delay policy knows when it picks the wait before the next poll.
  * @example

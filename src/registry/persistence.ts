@@ -1,4 +1,5 @@
 // The registry's storage: the saved record read once, and written on every change with the latest record winning.
+import { isPromiseLike } from '../values';
 import type { RegistryStorage } from './types';
 
 /** Writes the latest record and reads back the saved one; storage failures go to `onError`, never thrown. */
@@ -7,10 +8,6 @@ export interface Persistence {
   save(record: () => string): void;
   /** Reads the saved text and hands it to `apply`; resolves when applied (at once with a synchronous storage). */
   load(apply: (text: string | null | undefined) => void): Promise<void>;
-}
-
-function isPromise<V>(value: unknown): value is Promise<V> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 export function persistence(storage: RegistryStorage, storageKey: string, onError: (error: unknown) => void): Persistence {
@@ -24,7 +21,7 @@ export function persistence(storage: RegistryStorage, storageKey: string, onErro
     }
     try {
       const written = storage.setItem(storageKey, record());
-      if (!isPromise<void>(written)) return;
+      if (!isPromiseLike<void>(written)) return;
       writing = true;
       written.then(
         () => {
@@ -45,7 +42,7 @@ export function persistence(storage: RegistryStorage, storageKey: string, onErro
   const load = (apply: (text: string | null | undefined) => void): Promise<void> => {
     try {
       const read = storage.getItem(storageKey);
-      if (isPromise<string | null | undefined>(read)) return read.then(apply, onError);
+      if (isPromiseLike<string | null | undefined>(read)) return Promise.resolve(read).then(apply, onError);
       apply(read);
     } catch (error) {
       onError(error);

@@ -1,5 +1,6 @@
 // What the registry saves of an entry, and the table back from a saved entry to what a new page does with it. Pure.
 import type { LroMethod, OperationRequest, ResumeToken, StartInput } from 'rx-lro';
+import { isResendable } from '../protocol/requests';
 import type { RegistryEntry, RegistryPhase } from './types';
 
 export const ACTIVE: ReadonlySet<RegistryPhase> = new Set(['queued', 'starting', 'running']);
@@ -39,9 +40,6 @@ export type Restored =
   /** Under way, with nothing to continue from and no request known: rx-lro stopped watching it. */
   | { kind: 'stopped'; entry: RegistryEntry };
 
-// Sending again is safe for a request never sent, or sent but idempotent (rule F1's methods).
-const IDEMPOTENT: ReadonlySet<string> = new Set(['PUT', 'DELETE', 'GET']);
-
 /** The saved form of an entry under `plan` (the plan it was queued or started by, while it has one). */
 export function savedEntry(entry: RegistryEntry, plan: Plan | undefined, adoptMethod?: string): SavedEntry {
   if (!plan || !ACTIVE.has(entry.phase) || entry.resumeToken) return entry;
@@ -57,6 +55,13 @@ export function savedEntry(entry: RegistryEntry, plan: Plan | undefined, adoptMe
   }
 }
 
+/** The saved record of every entry, as text. */
+export function savedRecord(slots: Iterable<[string, { entry: RegistryEntry; plan?: Plan }]>, adoptMethod: string | undefined): string {
+  const saved: Saved = { v: 1, entries: {} };
+  for (const [key, { entry, plan }] of slots) saved.entries[key] = savedEntry(entry, plan, adoptMethod);
+  return JSON.stringify(saved);
+}
+
 /** The table from a saved entry to what a new page does with it; `undefined` for what is not an entry. */
 export function restoreEntry(key: string, raw: unknown): Restored | undefined {
   if (key === '' || typeof raw !== 'object' || raw === null || !PHASES.has((raw as SavedEntry).phase)) return undefined;
@@ -66,7 +71,7 @@ export function restoreEntry(key: string, raw: unknown): Restored | undefined {
   if (token && (entry.phase === 'running' || entry.phase === 'queued')) {
     return { kind: 'restart', entry: { ...entry, key, phase: 'queued' }, plan: { kind: 'resume', token } };
   }
-  if (request && (entry.phase === 'queued' || IDEMPOTENT.has(request.method))) {
+  if (request && (entry.phase === 'queued' || isResendable(request.method))) {
     return { kind: 'restart', entry: { key, phase: 'queued' }, plan: { kind: 'track', request } };
   }
   const sent = request ?? started;

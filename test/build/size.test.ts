@@ -1,6 +1,7 @@
 // The size budget: every entry, minified and gzipped with the peers and cross-fetch external, stays
 // within the budget scripts/size.mjs sets (npm run size prints the figures).
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain ES module script without types
@@ -29,17 +30,24 @@ describe('bundle size', () => {
     });
   }
 
-  it('the core entry is one file that imports only rxjs and cross-fetch: no io-ts, simulator, registry or limiter', () => {
+  it('the core entry is its file and the chunks it shares, importing only rxjs and cross-fetch: no io-ts, simulator, registry or limiter', () => {
     const core = sizes['rx-lro']!;
-    expect(core.modules).toEqual(['dist/index.js']);
+    expect(core.modules).toContain('dist/index.js');
+    for (const file of core.modules) expect(file).toMatch(/^dist\/(index|chunks\/shared-[\w-]+)\.js$/);
+    const sources = core.modules.flatMap((file) => {
+      const map = JSON.parse(readFileSync(join(root, `${file}.map`), 'utf8')) as { sources: string[] };
+      return map.sources.map((source) => relative(root, resolve(dirname(join(root, file)), source)));
+    });
+    expect(sources).toContain('src/driver.ts');
+    expect(sources.filter((source) => /^src\/(testing|registry|limiter|node|cli)\//.test(source))).toEqual([]);
     // io-ts is a peer for the caller's result codecs only: the core itself never loads it.
     expect([...core.imports].sort()).toEqual(['cross-fetch', 'rxjs']);
   });
 
-  it('the add-on entries reach the core by its name, so that an app holds one copy of it', () => {
+  it('the add-on entries reach the core through its files, so that an app holds one copy of it', () => {
     for (const entry of ['rx-lro/registry', 'rx-lro/limiter']) {
       expect(sizes[entry]!.modules, entry).toHaveLength(1);
     }
-    expect(sizes['rx-lro/registry']!.imports).toContain('rx-lro');
+    expect(sizes['rx-lro/registry']!.imports.some((file) => /chunks\/shared-[\w-]+\.js$/.test(file))).toBe(true);
   });
 });

@@ -20,7 +20,8 @@ describe('query-parameter scenarios (paths without a script)', () => {
   });
 
   it('without parameters a path plays the defaults: azure-async-operation, InProgress, Succeeded', async () => {
-    const initial = await send(`${sim().url}${VM}/start?${API}&sim-duration=50`, { method: 'POST' });
+    // Counted in polls, not milliseconds, so that a slow machine cannot miss the running answers.
+    const initial = await send(`${sim().url}${VM}/start?${API}&sim-polls=3`, { method: 'POST' });
     expect(initial.status).toBe(202);
     const answers = await pollUntil(initial.headers.get('azure-asyncoperation') as string, isTerminalMonitor, { max: 30, gapMs: 10 });
     expect(statusOf(answers[0]!)).toBe('InProgress');
