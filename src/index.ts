@@ -7,7 +7,7 @@ export { resumeOperation } from './operators/resume-operation';
 export { finalResult } from './operators/final-result';
 export { fetchHttpClient, DEFAULT_BODY_STALL_MS } from './http/fetch-client';
 export { DEFAULT_MAX_BODY_BYTES } from './http/limits';
-export type { RequestLimiter, LimiterOriginState } from './request-limiter';
+export type { RequestLimiter, LimiterOriginState } from './http/send';
 export { exponentialBackoff, constantDelay, defaultDelay } from './protocol/delay';
 export { retryAfterMs } from './protocol/retry-after';
 export {
@@ -25,7 +25,7 @@ export {
 } from './errors';
 
 export type { OperationRequest } from './operators/track-operation';
-export type { OperationStart, FetchResponseStart, StartInput, LazyStart } from './operators/start';
+export type { OperationStart, FetchResponseStart, StartInput, LazyStart } from './start-input';
 export type { TrackerFault } from './operators/fault-as-data';
 export type { PollOptions, RetryOptions, AuthorizeHook } from './options';
 export type { HttpClient, HttpRequest, HttpResponse } from './http/http-client';

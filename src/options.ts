@@ -1,7 +1,7 @@
 import { asyncScheduler, isObservable, type Observable, type SchedulerLike } from 'rxjs';
 import { fetchHttpClient, type FetchLike } from './http/fetch-client';
 import type { HttpClient } from './http/http-client';
-import type { RequestLimiter } from './request-limiter';
+import type { RequestLimiter } from './http/send';
 import type { ResultDecoder } from './protocol/decode';
 import { MAX_TIMER_MS, constantDelay, defaultDelay, type DelayPolicy } from './protocol/delay';
 import type { ProtocolSettings } from './protocol/operation';

@@ -1,4 +1,4 @@
-import { Subject, exponentialBackoff, map, takeUntil, timer } from './rx';
+import { Subject, exponentialBackoff, takeUntil, timer, type Observable } from './rx';
 import { trackOperation, type LroMethod, type OperationSnapshot } from 'rx-lro';
 import { startSimulator, type OperationScript } from 'rx-lro/testing';
 import { formatDuration, outcomeText, progressBar, stateMark, table, type Output } from './progress';
@@ -100,6 +100,121 @@ function rowState(row: Row): 'running' | 'succeeded' | 'failed' | 'canceled' | '
   return row.last?.state ?? 'running';
 }
 
+type Simulator = Awaited<ReturnType<typeof startSimulator>>;
+
+/** A row's line in the live view: mark, label, progress bar, percent, status and time. */
+function liveLine(row: Row, now: number): string {
+  const s = row.last;
+  const state = rowState(row);
+  const elapsed = row.endedAt ?? now;
+  const fraction =
+    state === 'succeeded' ? 1 : s?.percentComplete !== undefined ? s.percentComplete / 100 : state === 'running' ? undefined : 0;
+  const status = row.canceledByUser ? 'canceled by you' : row.error ? 'error' : (s?.status ?? 'starting');
+  const percent = s?.percentComplete !== undefined ? `${Math.round(s.percentComplete)}%`.padStart(4) : '    ';
+  return `${stateMark(state)} ${row.operation.label.padEnd(28)} ${progressBar(fraction, 20, elapsed)} ${percent} ${status.padEnd(16)} ${formatDuration(elapsed).padStart(6)}`;
+}
+
+/** The tracker of one demo operation, its script defined on the simulator and its times scaled by `speed`. */
+function demoTracker(sim: Simulator, operation: DemoOperation, speed: number): Observable<OperationSnapshot> {
+  const scaled = (ms: number): number => Math.max(1, Math.round(ms * speed));
+  const script: OperationScript = { ...operation.script, durationMs: scaled(operation.script.durationMs ?? 1000) };
+  if (typeof script.retryAfter === 'object' && script.retryAfter.form === 'seconds') {
+    script.retryAfter = { form: 'seconds', value: Number((script.retryAfter.value * speed).toFixed(3)) };
+  }
+  sim.define(`${operation.method} ${operation.path.split('?')[0]}`, script);
+  const cancel$ = operation.cancelAfterMs === undefined ? new Subject<void>() : timer(scaled(operation.cancelAfterMs));
+  return trackOperation(
+    { method: operation.method, url: sim.url + operation.path, body: operation.body },
+    { delay: exponentialBackoff(scaled(250), scaled(1000)) },
+  ).pipe(takeUntil(cancel$));
+}
+
+// The simulator's log tells which requests belong to an operation: its initial request names it.
+function requestsOf(sim: Simulator, row: Row): number {
+  const path = row.operation.path.split('?')[0]!.toLowerCase();
+  const initial = sim.requests.find((r) => r.kind === 'initial' && r.url.toLowerCase().startsWith(path));
+  return initial?.operationId === undefined ? 0 : sim.requests.filter((r) => r.operationId === initial.operationId).length;
+}
+
+/** What the demo tells as its trackers move: a snapshot, an error, a cancel. */
+interface Report {
+  snapshot(row: Row, before: OperationSnapshot | undefined): void;
+  error(row: Row): void;
+  canceled(row: Row): void;
+}
+
+/** Follows every row's tracker to its end; resolves when all have ended. */
+function followAll(rows: Row[], trackers: Observable<OperationSnapshot>[], started: number, report: Report): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let open = trackers.length;
+    const finish = (row: Row): void => {
+      row.endedAt ??= Date.now() - started;
+      if (--open === 0) resolve();
+    };
+    trackers.forEach((snapshots$, index) => {
+      const row = rows[index]!;
+      snapshots$.subscribe({
+        next: (snapshot) => {
+          const before = row.last;
+          row.last = snapshot;
+          report.snapshot(row, before);
+        },
+        error: (error: unknown) => {
+          row.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          report.error(row);
+          finish(row);
+        },
+        complete: () => {
+          if (!row.last?.done) {
+            row.canceledByUser = true;
+            report.canceled(row);
+          }
+          finish(row);
+        },
+      });
+    });
+  });
+}
+
+/** Plain lines, for a log or a pipe: one when a tracker's status or state changes, or its progress moves by a quarter. */
+function plainReport(out: Output, started: number, sim: Simulator): Report {
+  const line = (row: Row, text: string): void => {
+    out.write(`[${formatDuration(Date.now() - started).padStart(6)}] ${row.operation.label}: ${text}\n`);
+  };
+  return {
+    snapshot: (row, before) => {
+      const snapshot = row.last!;
+      const percentMoved = (snapshot.percentComplete ?? 0) - (row.printedPercent ?? 0) >= 25;
+      if (before?.status === snapshot.status && before?.state === snapshot.state && !percentMoved) return;
+      row.printedPercent = snapshot.percentComplete;
+      const percent = snapshot.percentComplete === undefined ? '' : ` ${Math.round(snapshot.percentComplete)}%`;
+      line(
+        row,
+        `${snapshot.state} ${snapshot.status}${percent} (polls: ${snapshot.polls})${snapshot.done ? ` → ${outcomeText(snapshot)}` : ''}`,
+      );
+    },
+    error: (row) => line(row, `error ${row.error}`),
+    canceled: (row) => {
+      row.requestsAtCancel = requestsOf(sim, row);
+      line(row, 'canceled by you (unsubscribed: request aborted, timers cleared)');
+    },
+  };
+}
+
+function summary(rows: Row[]): string {
+  return table(
+    ['operation', 'how it is polled', 'state', 'polls', 'time', 'result or error'],
+    rows.map((row) => [
+      row.operation.label,
+      row.operation.how,
+      row.canceledByUser ? 'canceled (you)' : row.error ? 'error' : (row.last?.state ?? '?'),
+      String(row.last?.polls ?? 0),
+      formatDuration(row.endedAt ?? 0),
+      row.canceledByUser ? 'unsubscribed: request aborted, no poll after' : (row.error ?? outcomeText(row.last)),
+    ]),
+  );
+}
+
 /**
  * Starts the simulator in-process and tracks six operations at once with the public API: live
  * progress bars on a terminal, plain lines otherwise, then a summary table. Resolves to the exit code.
@@ -111,116 +226,30 @@ export async function runDemo(out: Output, options: DemoOptions = {}): Promise<n
   const rows: Row[] = DEMO_OPERATIONS.map((operation) => ({ operation, canceledByUser: false }));
   const live = out.isTTY === true;
   let drawn = 0;
-
   const draw = (): void => {
-    const now = Date.now() - started;
-    const lines = rows.map((row) => {
-      const s = row.last;
-      const state = rowState(row);
-      const elapsed = row.endedAt ?? now;
-      const fraction =
-        state === 'succeeded' ? 1 : s?.percentComplete !== undefined ? s.percentComplete / 100 : state === 'running' ? undefined : 0;
-      const status = row.canceledByUser ? 'canceled by you' : row.error ? 'error' : (s?.status ?? 'starting');
-      const percent = s?.percentComplete !== undefined ? `${Math.round(s.percentComplete)}%`.padStart(4) : '    ';
-      return `${stateMark(state)} ${row.operation.label.padEnd(28)} ${progressBar(fraction, 20, elapsed)} ${percent} ${status.padEnd(16)} ${formatDuration(elapsed).padStart(6)}`;
-    });
+    const lines = rows.map((row) => liveLine(row, Date.now() - started));
     out.write((drawn > 0 ? `\x1b[${drawn}A` : '') + lines.map((l) => `\x1b[2K${l}\n`).join(''));
     drawn = lines.length;
   };
-
-  const plain = (row: Row, text: string): void => {
-    out.write(`[${formatDuration(Date.now() - started).padStart(6)}] ${row.operation.label}: ${text}\n`);
-  };
+  const quiet = () => undefined;
+  const report: Report = live
+    ? { snapshot: quiet, error: quiet, canceled: (row) => (row.requestsAtCancel = requestsOf(sim, row)) }
+    : plainReport(out, started, sim);
 
   out.write(`rx-lro demo: six operations against the simulator at ${sim.url}\n\n`);
-  const scaled = (ms: number) => Math.max(1, Math.round(ms * speed));
-  const tracked = rows.map((row, index) => {
-    const { operation } = row;
-    const script: OperationScript = { ...operation.script, durationMs: scaled(operation.script.durationMs ?? 1000) };
-    if (typeof script.retryAfter === 'object' && script.retryAfter.form === 'seconds') {
-      script.retryAfter = { form: 'seconds', value: Number((script.retryAfter.value * speed).toFixed(3)) };
-    }
-    sim.define(`${operation.method} ${operation.path.split('?')[0]}`, script);
-    const cancel$ = operation.cancelAfterMs === undefined ? new Subject<void>() : timer(scaled(operation.cancelAfterMs));
-    return trackOperation(
-      { method: operation.method, url: sim.url + operation.path, body: operation.body },
-      { delay: exponentialBackoff(scaled(250), scaled(1000)) },
-    ).pipe(
-      takeUntil(cancel$),
-      map((snapshot) => ({ index, snapshot })),
-    );
-  });
-
-  // The simulator's log tells which requests belong to an operation: its initial request names it.
-  const requestsOf = (row: Row) => {
-    const path = row.operation.path.split('?')[0]!.toLowerCase();
-    const initial = sim.requests.find((r) => r.kind === 'initial' && r.url.toLowerCase().startsWith(path));
-    return initial?.operationId === undefined ? [] : sim.requests.filter((r) => r.operationId === initial.operationId);
-  };
-
+  const trackers = rows.map((row) => demoTracker(sim, row.operation, speed));
   const ticker = live ? setInterval(draw, 100) : undefined;
   if (live) draw();
-  await new Promise<void>((resolve) => {
-    let open = tracked.length;
-    const finish = (row: Row) => {
-      row.endedAt ??= Date.now() - started;
-      if (--open === 0) resolve();
-    };
-    tracked.forEach((snapshots$, index) => {
-      const row = rows[index]!;
-      snapshots$.subscribe({
-        next: ({ snapshot }) => {
-          const before = row.last;
-          row.last = snapshot;
-          const percentMoved = (snapshot.percentComplete ?? 0) - (row.printedPercent ?? 0) >= 25;
-          if (!live && (before?.status !== snapshot.status || before?.state !== snapshot.state || percentMoved)) {
-            row.printedPercent = snapshot.percentComplete;
-            const percent = snapshot.percentComplete === undefined ? '' : ` ${Math.round(snapshot.percentComplete)}%`;
-            plain(
-              row,
-              `${snapshot.state} ${snapshot.status}${percent} (polls: ${snapshot.polls})${snapshot.done ? ` → ${outcomeText(snapshot)}` : ''}`,
-            );
-          }
-        },
-        error: (error: unknown) => {
-          row.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-          if (!live) plain(row, `error ${row.error}`);
-          finish(row);
-        },
-        complete: () => {
-          if (!row.last?.done) {
-            row.canceledByUser = true;
-            row.requestsAtCancel = requestsOf(row).length;
-            if (!live) plain(row, 'canceled by you (unsubscribed: request aborted, timers cleared)');
-          }
-          finish(row);
-        },
-      });
-    });
-  });
+  await followAll(rows, trackers, started, report);
   if (ticker) clearInterval(ticker);
   if (live) draw();
 
   // Proof that canceling really stops a tracker: wait one more polling interval, then count again.
-  await new Promise((resolve) => setTimeout(resolve, scaled(1200)));
+  await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.round(1200 * speed))));
   const afterCancel = rows
     .filter((r) => r.canceledByUser)
-    .reduce((sum, row) => sum + requestsOf(row).length - (row.requestsAtCancel ?? 0), 0);
-
-  out.write(
-    '\n' +
-      table(
-        ['operation', 'how it is polled', 'state', 'polls', 'time', 'result or error'],
-        rows.map((row) => [
-          row.operation.label,
-          row.operation.how,
-          row.canceledByUser ? 'canceled (you)' : row.error ? 'error' : (row.last?.state ?? '?'),
-          String(row.last?.polls ?? 0),
-          formatDuration(row.endedAt ?? 0),
-          row.canceledByUser ? 'unsubscribed: request aborted, no poll after' : (row.error ?? outcomeText(row.last)),
-        ]),
-      ),
-  );
+    .reduce((sum, row) => sum + requestsOf(sim, row) - (row.requestsAtCancel ?? 0), 0);
+  out.write('\n' + summary(rows));
   out.write(
     `\n${sim.requests.length} requests served; ${afterCancel} sent after the cancel. Total ${formatDuration(Date.now() - started)}.\n`,
   );

@@ -184,6 +184,37 @@ function hintFor(error: unknown, args: WatchArgs, authorized: boolean): string |
   return undefined;
 }
 
+/** The tracker options of the command line: origins, interval, deadline and credentials. */
+function watchOptions(args: WatchArgs, io: WatchIo): PollOptions {
+  const options: PollOptions = { allowedOrigins: args.allowOrigins };
+  if (args.intervalMs !== undefined) options.delay = args.intervalMs;
+  if (args.timeoutMs !== undefined) options.timeoutMs = args.timeoutMs;
+  const envToken = io.env?.['AZURE_TOKEN'];
+  if (args.token !== undefined) options.authorize = () => ({ authorization: `Bearer ${args.token}` });
+  else if (args.az) options.authorize = azAuthorize(() => (io.azToken ?? defaultAzToken)(args.azResource));
+  else if (envToken) options.authorize = () => ({ authorization: `Bearer ${envToken}` });
+  return options;
+}
+
+/** The tracker the command line asks for: a request to send, or a polling URL to follow. Bad input throws. */
+async function watchTracker(args: WatchArgs, options: PollOptions): Promise<Observable<OperationSnapshot>> {
+  if (args.method !== undefined) {
+    let body: unknown;
+    if (args.body !== undefined) {
+      const text = args.body.startsWith('@') ? await readFile(args.body.slice(1), 'utf8') : args.body;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new UsageError(`--body is not JSON: ${text.slice(0, 80)}`);
+      }
+    }
+    return trackOperation({ method: args.method, url: args.url!, body }, options);
+  }
+  // A polling URL alone is tracked like a resumed operation: polled at once, no request repeated.
+  const url = args.pollUrl!;
+  return resumeOperation({ v: 1, method: 'POST', url, mode: args.location ? 'location' : 'status', pollUrl: url }, options);
+}
+
 /**
  * `rx-lro watch`: tracks one operation from the terminal, with a live progress bar on a TTY (plain
  * lines otherwise), and resolves to the exit code: 0 succeeded, 1 failed or canceled, 2 error.
@@ -201,32 +232,10 @@ export async function runWatch(argv: readonly string[], io: WatchIo): Promise<nu
     io.stdout.write(`${WATCH_USAGE}\n`);
     return 0;
   }
-  const options: PollOptions = { allowedOrigins: args.allowOrigins };
-  if (args.intervalMs !== undefined) options.delay = args.intervalMs;
-  if (args.timeoutMs !== undefined) options.timeoutMs = args.timeoutMs;
-  const envToken = io.env?.['AZURE_TOKEN'];
-  if (args.token !== undefined) options.authorize = () => ({ authorization: `Bearer ${args.token}` });
-  else if (args.az) options.authorize = azAuthorize(() => (io.azToken ?? defaultAzToken)(args.azResource));
-  else if (envToken) options.authorize = () => ({ authorization: `Bearer ${envToken}` });
-
+  const options = watchOptions(args, io);
   let snapshots$: Observable<OperationSnapshot>;
   try {
-    if (args.method !== undefined) {
-      let body: unknown;
-      if (args.body !== undefined) {
-        const text = args.body.startsWith('@') ? await readFile(args.body.slice(1), 'utf8') : args.body;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw new UsageError(`--body is not JSON: ${text.slice(0, 80)}`);
-        }
-      }
-      snapshots$ = trackOperation({ method: args.method, url: args.url!, body }, options);
-    } else {
-      // A polling URL alone is tracked like a resumed operation: polled at once, no request repeated.
-      const url = args.pollUrl!;
-      snapshots$ = resumeOperation({ v: 1, method: 'POST', url, mode: args.location ? 'location' : 'status', pollUrl: url }, options);
-    }
+    snapshots$ = await watchTracker(args, options);
   } catch (error) {
     io.stderr.write(`rx-lro watch: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;

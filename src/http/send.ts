@@ -1,4 +1,5 @@
-// Sending one request of a tracker: its credentials, its own deadline and the shared limiter, around the HTTP client.
+// Sending one request of a tracker: its credentials, its own deadline and the shared limiter (whose contract is here),
+// around the HTTP client.
 import { from, switchMap, tap, throwError, timeout, type Observable } from 'rxjs';
 import { NetworkError } from '../errors';
 import type { ResolvedOptions } from '../options';
@@ -7,6 +8,40 @@ import { throttleWait } from '../protocol/requests';
 import { originOf } from '../protocol/url';
 import { isPromiseLike } from '../values';
 import { cleartextCredentials } from './guard';
+
+/**
+ * What a limiter holds for one origin right now.
+ * @example
+ * ```ts
+ * const { active, queued, pausedUntil } = limiter.state('https://management.azure.com');
+ * ```
+ */
+export interface LimiterOriginState {
+  active: number;
+  queued: number;
+  /** Scheduler time until which every request to the origin waits (a `429` with `Retry-After`). */
+  pausedUntil?: number;
+}
+
+/**
+ * A request limiter shared by many trackers (the `limiter` option): requests to one origin stay under
+ * a concurrency cap and a request rate, and a `429` with `Retry-After` seen by any tracker pauses all
+ * of them until then. Requests wait in the order they were made; a tracker unsubscribed while its
+ * request waits leaves the queue at once.
+ * @example
+ * ```ts
+ * const limiter: RequestLimiter = createRequestLimiter({ maxConcurrent: 8 });
+ * merge(a$, b$).subscribe(); // both created with { limiter }
+ * ```
+ */
+export interface RequestLimiter {
+  /** Runs `request$` when `origin` has room; unsubscribing before that just leaves the queue. */
+  run<V>(origin: string, request$: Observable<V>): Observable<V>;
+  /** Holds every request to `origin` for `forMs` from now (never shortens a pause already set). */
+  pause(origin: string, forMs: number): void;
+  /** The state of one origin, for dashboards and tests. */
+  state(origin: string): LimiterOriginState;
+}
 
 /** A tracker's way of sending one request: cold, one response or an error. */
 export type Send = (request: HttpRequest) => Observable<HttpResponse>;

@@ -58,111 +58,128 @@ export function createRequestLimiter(options: RequestLimiterOptions = {}): Reque
   if (typeof scheduler.now !== 'function' || typeof scheduler.schedule !== 'function') {
     throw new TypeError('rx-lro: createRequestLimiter option scheduler must be an RxJS scheduler');
   }
-  const lanes = new Map<string, Lane>();
+  return new OriginLimiter(maxConcurrent, spacingMs, scheduler);
+}
 
-  const lane = (origin: string): Lane => {
-    let found = lanes.get(origin);
+/** One lane of waiting and running requests per origin. */
+class OriginLimiter implements RequestLimiter {
+  private readonly lanes = new Map<string, Lane>();
+
+  constructor(
+    private readonly maxConcurrent: number,
+    private readonly spacingMs: number,
+    private readonly scheduler: SchedulerLike,
+  ) {}
+
+  // Arrow fields, so that the methods may be passed around on their own.
+  run = <V>(origin: string, request$: Observable<V>): Observable<V> =>
+    new Observable<V>((subscriber) => {
+      const lane = this.lane(origin);
+      let inner: Subscription | undefined;
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        lane.active -= 1;
+        this.pump(origin);
+      };
+      const waiting: Waiting = {
+        start: () => {
+          inner = request$.subscribe({
+            next: (value) => subscriber.next(value),
+            error: (error: unknown) => {
+              release();
+              subscriber.error(error);
+            },
+            complete: () => {
+              release();
+              subscriber.complete();
+            },
+          });
+        },
+      };
+      lane.queue.push(waiting);
+      this.pump(origin);
+      return () => {
+        const at = lane.queue.indexOf(waiting);
+        if (at >= 0) {
+          lane.queue.splice(at, 1);
+          this.pump(origin);
+        } else if (inner) {
+          inner.unsubscribe();
+          release();
+        }
+      };
+    });
+
+  pause = (origin: string, forMs: number): void => {
+    if (!(forMs > 0) || !Number.isFinite(forMs)) return;
+    const untilMs = this.scheduler.now() + forMs;
+    const lane = this.lane(origin);
+    if (untilMs <= lane.pausedUntil) return;
+    lane.pausedUntil = untilMs;
+    this.pump(origin);
+  };
+
+  state = (origin: string): LimiterOriginState => {
+    const lane = this.lanes.get(origin);
+    const state: LimiterOriginState = { active: lane?.active ?? 0, queued: lane?.queue.length ?? 0 };
+    if (lane && lane.pausedUntil > this.scheduler.now()) state.pausedUntil = lane.pausedUntil;
+    return state;
+  };
+
+  private lane(origin: string): Lane {
+    let found = this.lanes.get(origin);
     if (!found) {
       found = { active: 0, queue: [], nextStartAt: -Infinity, pausedUntil: -Infinity };
-      lanes.set(origin, found);
+      this.lanes.set(origin, found);
     }
     return found;
-  };
+  }
 
-  // An idle origin with nothing to remember is forgotten, so the map does not grow without bound.
-  const tidy = (origin: string, l: Lane): void => {
-    if (l.active === 0 && l.queue.length === 0 && !l.timer && l.pausedUntil <= scheduler.now() && l.nextStartAt <= scheduler.now()) {
-      lanes.delete(origin);
-    }
-  };
-
-  const pump = (origin: string): void => {
-    const l = lanes.get(origin);
-    if (!l) return;
-    while (l.queue.length > 0 && l.active < maxConcurrent) {
-      const now = scheduler.now();
-      const readyAt = Math.max(l.pausedUntil, l.nextStartAt);
-      if (now < readyAt) {
-        if (l.timer && l.timerAt === readyAt) return;
-        l.timer?.unsubscribe();
-        l.timerAt = readyAt;
-        // Never beyond what a timer honours (it would fire at once, and again, and again).
-        l.timer = scheduler.schedule(
-          () => {
-            l.timer = undefined;
-            l.timerAt = undefined;
-            pump(origin);
-          },
-          Math.min(readyAt - now, MAX_TIMER_MS),
-        );
-        return;
-      }
-      const next = l.queue.shift()!;
-      l.active += 1;
-      l.nextStartAt = now + spacingMs;
+  // Starts what may start now; what must wait gets one timer, for the time it may.
+  private pump(origin: string): void {
+    const lane = this.lanes.get(origin);
+    if (!lane) return;
+    while (lane.queue.length > 0 && lane.active < this.maxConcurrent) {
+      const now = this.scheduler.now();
+      const readyAt = Math.max(lane.pausedUntil, lane.nextStartAt);
+      if (now < readyAt) return this.wakeAt(origin, lane, readyAt, now);
+      const next = lane.queue.shift()!;
+      lane.active += 1;
+      lane.nextStartAt = now + this.spacingMs;
       next.start();
     }
-    if (l.queue.length === 0 && l.timer) {
-      l.timer.unsubscribe();
-      l.timer = undefined;
-      l.timerAt = undefined;
-    }
-    tidy(origin, l);
-  };
+    if (lane.queue.length === 0) this.clearTimer(lane);
+    this.tidy(origin, lane);
+  }
 
-  return {
-    run: <V>(origin: string, request$: Observable<V>) =>
-      new Observable<V>((subscriber) => {
-        const l = lane(origin);
-        let inner: Subscription | undefined;
-        let released = false;
-        const release = (): void => {
-          if (released) return;
-          released = true;
-          l.active -= 1;
-          pump(origin);
-        };
-        const waiting: Waiting = {
-          start: () => {
-            inner = request$.subscribe({
-              next: (value) => subscriber.next(value),
-              error: (error: unknown) => {
-                release();
-                subscriber.error(error);
-              },
-              complete: () => {
-                release();
-                subscriber.complete();
-              },
-            });
-          },
-        };
-        l.queue.push(waiting);
-        pump(origin);
-        return () => {
-          const at = l.queue.indexOf(waiting);
-          if (at >= 0) {
-            l.queue.splice(at, 1);
-            pump(origin);
-          } else if (inner) {
-            inner.unsubscribe();
-            release();
-          }
-        };
-      }),
-    pause: (origin, forMs) => {
-      if (!(forMs > 0) || !Number.isFinite(forMs)) return;
-      const untilMs = scheduler.now() + forMs;
-      const l = lane(origin);
-      if (untilMs <= l.pausedUntil) return;
-      l.pausedUntil = untilMs;
-      pump(origin);
-    },
-    state: (origin) => {
-      const l = lanes.get(origin);
-      const state: LimiterOriginState = { active: l?.active ?? 0, queued: l?.queue.length ?? 0 };
-      if (l && l.pausedUntil > scheduler.now()) state.pausedUntil = l.pausedUntil;
-      return state;
-    },
-  };
+  private wakeAt(origin: string, lane: Lane, readyAt: number, now: number): void {
+    if (lane.timer && lane.timerAt === readyAt) return;
+    this.clearTimer(lane);
+    lane.timerAt = readyAt;
+    // Never beyond what a timer honours (it would fire at once, and again, and again).
+    lane.timer = this.scheduler.schedule(
+      () => {
+        lane.timer = undefined;
+        lane.timerAt = undefined;
+        this.pump(origin);
+      },
+      Math.min(readyAt - now, MAX_TIMER_MS),
+    );
+  }
+
+  private clearTimer(lane: Lane): void {
+    lane.timer?.unsubscribe();
+    lane.timer = undefined;
+    lane.timerAt = undefined;
+  }
+
+  // An idle origin with nothing to remember is forgotten, so the map does not grow without bound.
+  private tidy(origin: string, lane: Lane): void {
+    const now = this.scheduler.now();
+    if (lane.active === 0 && lane.queue.length === 0 && !lane.timer && lane.pausedUntil <= now && lane.nextStartAt <= now) {
+      this.lanes.delete(origin);
+    }
+  }
 }

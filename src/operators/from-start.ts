@@ -3,7 +3,7 @@ import { driveOperation } from '../driver';
 import { isPromiseLike } from '../values';
 import { resolveOptions, type PollOptions, type ResolvedOptions } from '../options';
 import type { OperationSnapshot } from '../snapshot';
-import { beginFromStart, type LazyStart, type StartInput } from './start';
+import { beginFromStart, type LazyStart, type StartInput } from '../start-input';
 
 /** The tracker of one start, cold: a lazy start is called, and a fetch `Response` read, on subscribe. */
 export function trackStart<T>(start: StartInput | LazyStart, options: ResolvedOptions<T>): Observable<OperationSnapshot<T>> {

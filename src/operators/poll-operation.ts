@@ -2,7 +2,7 @@ import { mergeMap, type OperatorFunction } from 'rxjs';
 import { resolveOptions, type PollOptions } from '../options';
 import type { OperationSnapshot } from '../snapshot';
 import { trackStart } from './from-start';
-import type { LazyStart, StartInput } from './start';
+import type { LazyStart, StartInput } from '../start-input';
 
 /**
  * Turns initial responses into snapshot streams: one independent tracker per start, merged.

@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import { driveOperation } from '../driver';
 import { resolveOptions, type PollOptions } from '../options';
 import type { LroMethod, OperationSnapshot } from '../snapshot';
-import { checkMethod, checkUrl } from './start';
+import { checkMethod, checkUrl } from '../start-input';
 import { requestHeaders } from '../protocol/requests';
 
 /**

@@ -191,13 +191,13 @@ export function startOperation<T>(
     return fail(base, new HttpError(status, method, url, bodyExcerpt(response), serviceErrorOf(response.body)), isTransientStatus(status));
   }
   const isPutOrPatch = method === 'PUT' || method === 'PATCH';
-  const ps = provisioningState(body);
-  const psState = ps === undefined ? undefined : classifyStatus(ps, settings.statuses);
+  const provisioning = provisioningState(body);
+  const provisioningOutcome = provisioning === undefined ? undefined : classifyStatus(provisioning, settings.statuses);
 
   // R5: a PUT/PATCH 200/201 whose body is already terminal is done; its polling headers may be stale.
-  if (isPutOrPatch && (status === 200 || status === 201) && psState !== undefined && psState !== 'running') {
-    const state = { ...base, status: ps! };
-    return psState === 'succeeded' ? succeeded(state, response, body, settings) : ended(state, psState, response);
+  if (isPutOrPatch && (status === 200 || status === 201) && provisioningOutcome !== undefined && provisioningOutcome !== 'running') {
+    const state = { ...base, status: provisioning! };
+    return provisioningOutcome === 'succeeded' ? succeeded(state, response, body, settings) : ended(state, provisioningOutcome, response);
   }
 
   const header = pollingHeader(response.headers, url);
@@ -213,11 +213,11 @@ export function startOperation<T>(
     if (locationUrl !== undefined) patch.locationUrl = versioned(locationUrl, token);
     // The operation is known by its monitor or Location URL from now on, even if the service moves it (R8).
     if (settings.key === undefined) patch.key = operationKey({ method, url, mode: header.mode, pollUrl: patch.pollUrl });
-    return running(withToken({ ...base, status: ps ?? 'Accepted' }, patch), response, settings, nowMs);
+    return running(withToken({ ...base, status: provisioning ?? 'Accepted' }, patch), response, settings, nowMs);
   }
   // R4: a PUT/PATCH still provisioning, or accepted with nothing else to follow: poll the resource.
-  if (isPutOrPatch && (psState === 'running' || status === 202)) {
-    return running(withToken({ ...base, status: ps ?? 'Accepted' }, { mode: 'body', pollUrl: url }), response, settings, nowMs);
+  if (isPutOrPatch && (provisioningOutcome === 'running' || status === 202)) {
+    return running(withToken({ ...base, status: provisioning ?? 'Accepted' }, { mode: 'body', pollUrl: url }), response, settings, nowMs);
   }
   if (status === 202) {
     return fail(
@@ -230,7 +230,8 @@ export function startOperation<T>(
     );
   }
   // R5: finished at once; a body carrying a terminal provisioningState still says how it ended.
-  if (psState === 'failed' || psState === 'canceled') return ended({ ...base, status: ps! }, psState, response);
+  if (provisioningOutcome === 'failed' || provisioningOutcome === 'canceled')
+    return ended({ ...base, status: provisioning! }, provisioningOutcome, response);
   return succeeded(base, response, body, settings);
 }
 
@@ -318,10 +319,10 @@ function pollLocation<T>(state: TrackState, response: HttpResponse, settings: Pr
   const broken =
     state.token.method === 'DELETE' ? undefined : notJson<T>(state, response, `The body of the ${code} answer to the Location poll`);
   if (broken) return broken;
-  const ps = provisioningState(response.body);
-  const terminal = ps === undefined ? undefined : classifyStatus(ps, settings.statuses);
-  if (terminal === 'failed' || terminal === 'canceled') return ended({ ...state, status: ps! }, terminal, response);
-  const next = { ...state, status: terminal === 'succeeded' ? ps! : 'Succeeded' };
+  const provisioning = provisioningState(response.body);
+  const terminal = provisioning === undefined ? undefined : classifyStatus(provisioning, settings.statuses);
+  if (terminal === 'failed' || terminal === 'canceled') return ended({ ...state, status: provisioning! }, terminal, response);
+  const next = { ...state, status: terminal === 'succeeded' ? provisioning! : 'Succeeded' };
   const { method, url, finalStateVia } = state.token;
   return conclude(next, response, finalPlan({ method, mode: 'location', url, finalStateVia, body: response.body }), settings);
 }
@@ -338,12 +339,12 @@ function pollResource<T>(state: TrackState, response: HttpResponse, settings: Pr
     const broken = notJson<T>(state, response, `The resource polled for its provisioningState (${code})`);
     if (broken) return broken;
   }
-  const ps = provisioningState(response.body);
-  if (code === 202 || (ps !== undefined && classifyStatus(ps, settings.statuses) === 'running')) {
-    return running({ ...state, status: ps ?? 'InProgress' }, response, settings, nowMs);
+  const provisioning = provisioningState(response.body);
+  if (code === 202 || (provisioning !== undefined && classifyStatus(provisioning, settings.statuses) === 'running')) {
+    return running({ ...state, status: provisioning ?? 'InProgress' }, response, settings, nowMs);
   }
-  const terminal = ps === undefined ? 'succeeded' : classifyStatus(ps, settings.statuses);
-  const next = { ...state, status: ps ?? 'Succeeded' };
+  const terminal = provisioning === undefined ? 'succeeded' : classifyStatus(provisioning, settings.statuses);
+  const next = { ...state, status: provisioning ?? 'Succeeded' };
   return terminal === 'succeeded'
     ? succeeded(next, response, response.body, settings)
     : ended(next, terminal as Exclude<Terminal, 'succeeded'>, response);

@@ -8,7 +8,7 @@ import type { LogEntry, RequestLog } from './request-log';
 import { initialResponse, locationResponse, monitorResponse, resourceResponse, type Origins } from './responses';
 import { addRetryAfter } from './retry-after';
 import { methodMismatch, resolveScript, validateScript, type ResolvedFault, type ResolvedScript } from './script';
-import { failedPhase, phaseOf, resourceView, type Operation } from './state';
+import { failedPhase, phaseOf, resourceView, type Operation, type Phase } from './state';
 import type { FaultTarget, LroMethod, OperationScript } from './types';
 
 // The methods that start an operation on any path; a GET starts one only where a script says `GET /path`.
@@ -244,40 +244,7 @@ export class SimulatorHandler {
       return;
     }
     const route = OPERATION_ROUTE.exec(path);
-    if (route) {
-      const op = this.operations.get((route[2] ?? '').toLowerCase());
-      if (!op) {
-        writeResponse(res, armErrorResponse(404, { code: 'OperationNotFound', message: 'No such operation (was the simulator reset?).' }));
-        return;
-      }
-      entry.operationId = op.id;
-      const kindOfRoute = (route[1] ?? '').toLowerCase();
-      if (kindOfRoute === 'statuses') {
-        this.serveOperationRequest(
-          req,
-          res,
-          entry,
-          op,
-          'poll',
-          (other) => this.vanished(op) ?? monitorResponse(op, phaseOf(op, this.context.clock()), this.context.origins(), other),
-        );
-      } else if (kindOfRoute === 'results') {
-        const target: FaultTarget = op.script.pattern !== 'location' && phaseOf(op, this.context.clock()).done ? 'final' : 'poll';
-        this.serveOperationRequest(
-          req,
-          res,
-          entry,
-          op,
-          target,
-          (other) => this.vanished(op) ?? locationResponse(op, phaseOf(op, this.context.clock()), this.context.origins(), other),
-        );
-      } else {
-        this.serveOperationRequest(req, res, entry, op, 'final', () =>
-          resourceResponse(resourceView(op, phaseOf(op, this.context.clock()))),
-        );
-      }
-      return;
-    }
+    if (route) return this.serveOperationRoute(req, res, entry, (route[1] ?? '').toLowerCase(), (route[2] ?? '').toLowerCase());
     const key = resourceKey(path);
     const located = this.finalPaths.get(key);
     if (located) {
@@ -293,6 +260,44 @@ export class SimulatorHandler {
       return;
     }
     entry.operationId = op.id;
+    this.serveResource(req, res, entry, op);
+  }
+
+  /** A GET of an operation's own URL: its status monitor, its Location, or its result. */
+  private serveOperationRoute(req: IncomingMessage, res: ServerResponse, entry: LogEntry, kindOfRoute: string, id: string): void {
+    const op = this.operations.get(id);
+    if (!op) {
+      writeResponse(res, armErrorResponse(404, { code: 'OperationNotFound', message: 'No such operation (was the simulator reset?).' }));
+      return;
+    }
+    entry.operationId = op.id;
+    const phase = (): Phase => phaseOf(op, this.context.clock());
+    if (kindOfRoute === 'statuses') {
+      this.serveOperationRequest(
+        req,
+        res,
+        entry,
+        op,
+        'poll',
+        (other) => this.vanished(op) ?? monitorResponse(op, phase(), this.context.origins(), other),
+      );
+    } else if (kindOfRoute === 'results') {
+      const target: FaultTarget = op.script.pattern !== 'location' && phase().done ? 'final' : 'poll';
+      this.serveOperationRequest(
+        req,
+        res,
+        entry,
+        op,
+        target,
+        (other) => this.vanished(op) ?? locationResponse(op, phase(), this.context.origins(), other),
+      );
+    } else {
+      this.serveOperationRequest(req, res, entry, op, 'final', () => resourceResponse(resourceView(op, phase())));
+    }
+  }
+
+  /** A GET of the resource an operation works on: polled (provisioning state), its final GET, or a plain read. */
+  private serveResource(req: IncomingMessage, res: ServerResponse, entry: LogEntry, op: Operation): void {
     const { pattern } = op.script;
     if (!op.script.resourceRoute) {
       // A service with no GET route for this URL: whatever the client wanted, it is not here.

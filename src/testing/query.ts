@@ -96,90 +96,68 @@ function fault(text: string): Fault {
   return result;
 }
 
+/** What a query leaves to assemble after every parameter is read: the faults and the error's words. */
+interface Extras {
+  faults: Fault[];
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+type Reader = (script: OperationScript, value: string, name: string, extras: Extras) => void;
+
+// Each `sim-*` parameter and how its value goes into the script.
+const READERS: Record<string, Reader> = {
+  'sim-pattern': (script, value) => {
+    if (!PATTERNS.includes(value as LroPattern))
+      throw new TypeError(`sim-pattern must be one of ${PATTERNS.join(', ')}, got ${JSON.stringify(value)}`);
+    script.pattern = value as LroPattern;
+  },
+  'sim-duration': (script, value, name) => (script.durationMs = num(name, value)),
+  'sim-polls': (script, value, name) => (script.polls = num(name, value, true)),
+  'sim-outcome': (script, value) => (script.outcome = value),
+  'sim-statuses': (script, value) =>
+    (script.runningStatuses = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')),
+  'sim-initial-status': (script, value, name) => (script.initialStatus = num(name, value, true) as OperationScript['initialStatus']),
+  'sim-location': (script, value, name) => (script.location = bool(name, value)),
+  'sim-resource-location': (script, value, name) => (script.resourceLocation = bool(name, value)),
+  'sim-percent': (script, value, name) => (script.percentComplete = bool(name, value)),
+  'sim-retry-after': (script, value) => (script.retryAfter = retryAfter(value)),
+  'sim-location-failure': (script, value, name) =>
+    (script.locationFailure = value === 'provisioning-state' ? value : num(name, value, true)),
+  'sim-error-code': (_script, value, _name, extras) => (extras.errorCode = value),
+  'sim-error-message': (_script, value, _name, extras) => (extras.errorMessage = value),
+  'sim-relative-urls': (script, value, name) => (script.relativeUrls = bool(name, value)),
+  'sim-keep-api-version': (script, value, name) => (script.keepApiVersion = bool(name, value)),
+  'sim-monitor-result': (script, value) => {
+    if (!MONITOR_RESULTS.includes(value as never))
+      throw new TypeError(`sim-monitor-result must be one of ${MONITOR_RESULTS.join(', ')}, got ${JSON.stringify(value)}`);
+    script.monitorResult = value as OperationScript['monitorResult'];
+  },
+  'sim-polling-url': (script, value) => (script.pollingUrl = value),
+  'sim-resource-scoped-urls': (script, value, name) => (script.resourceScopedUrls = bool(name, value)),
+  'sim-resource-route': (script, value, name) => (script.resourceRoute = bool(name, value)),
+  'sim-fault': (_script, value, _name, extras) => {
+    for (const part of value.split(',')) if (part.trim() !== '') extras.faults.push(fault(part.trim()));
+  },
+};
+
 /** Reads the `sim-*` parameters into script overrides; throws a `TypeError` naming the bad parameter. Validation of the values is left to `validateScript`. */
 export function scriptFromQuery(params: URLSearchParams): OperationScript {
   const script: OperationScript = {};
-  const faults: Fault[] = [];
-  let errorCode: string | undefined;
-  let errorMessage: string | undefined;
+  const extras: Extras = { faults: [] };
   for (const [name, value] of params) {
     if (!name.startsWith(PREFIX)) continue;
-    switch (name) {
-      case 'sim-pattern':
-        if (!PATTERNS.includes(value as LroPattern))
-          throw new TypeError(`sim-pattern must be one of ${PATTERNS.join(', ')}, got ${JSON.stringify(value)}`);
-        script.pattern = value as LroPattern;
-        break;
-      case 'sim-duration':
-        script.durationMs = num(name, value);
-        break;
-      case 'sim-polls':
-        script.polls = num(name, value, true);
-        break;
-      case 'sim-outcome':
-        script.outcome = value;
-        break;
-      case 'sim-statuses':
-        script.runningStatuses = value
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== '');
-        break;
-      case 'sim-initial-status':
-        script.initialStatus = num(name, value, true) as OperationScript['initialStatus'];
-        break;
-      case 'sim-location':
-        script.location = bool(name, value);
-        break;
-      case 'sim-resource-location':
-        script.resourceLocation = bool(name, value);
-        break;
-      case 'sim-percent':
-        script.percentComplete = bool(name, value);
-        break;
-      case 'sim-retry-after':
-        script.retryAfter = retryAfter(value);
-        break;
-      case 'sim-location-failure':
-        script.locationFailure = value === 'provisioning-state' ? value : num(name, value, true);
-        break;
-      case 'sim-error-code':
-        errorCode = value;
-        break;
-      case 'sim-error-message':
-        errorMessage = value;
-        break;
-      case 'sim-relative-urls':
-        script.relativeUrls = bool(name, value);
-        break;
-      case 'sim-keep-api-version':
-        script.keepApiVersion = bool(name, value);
-        break;
-      case 'sim-monitor-result':
-        if (!MONITOR_RESULTS.includes(value as never))
-          throw new TypeError(`sim-monitor-result must be one of ${MONITOR_RESULTS.join(', ')}, got ${JSON.stringify(value)}`);
-        script.monitorResult = value as OperationScript['monitorResult'];
-        break;
-      case 'sim-polling-url':
-        script.pollingUrl = value;
-        break;
-      case 'sim-resource-scoped-urls':
-        script.resourceScopedUrls = bool(name, value);
-        break;
-      case 'sim-resource-route':
-        script.resourceRoute = bool(name, value);
-        break;
-      case 'sim-fault':
-        for (const part of value.split(',')) if (part.trim() !== '') faults.push(fault(part.trim()));
-        break;
-      default:
-        throw new TypeError(
-          `unknown simulator parameter ${name}; known: ${QUERY_HELP.match(/sim-[a-z-]+/g)
-            ?.filter((v, i, all) => all.indexOf(v) === i)
-            .join(', ')}`,
-        );
+    const read = Object.hasOwn(READERS, name) ? READERS[name] : undefined;
+    if (!read) {
+      const known = QUERY_HELP.match(/sim-[a-z-]+/g)?.filter((v, i, all) => all.indexOf(v) === i);
+      throw new TypeError(`unknown simulator parameter ${name}; known: ${known?.join(', ')}`);
     }
+    read(script, value, name, extras);
   }
+  const { faults, errorCode, errorMessage } = extras;
   if (errorCode !== undefined || errorMessage !== undefined) {
     script.error = { code: errorCode ?? 'OperationFailed', message: errorMessage ?? 'The operation failed.' };
   }

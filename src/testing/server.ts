@@ -59,6 +59,40 @@ async function afterCloseCallbacks(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
+/** The simulator's timers, every one of them cleared on close. */
+function timerSet(): { schedule: (ms: number, fn: () => void) => () => void; clearAll: () => void } {
+  const timers = new Set<NodeJS.Timeout>();
+  return {
+    schedule: (ms, fn) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        fn();
+      }, ms);
+      timers.add(timer);
+      return () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+      };
+    },
+    clearAll: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+/** One listener of the simulator; its sockets are kept in `sockets`, so that close can end them. */
+function serverFor(handler: SimulatorHandler, listener: 'main' | 'other-origin', sockets: Set<Socket>): Server {
+  const server = createServer((req, res) => handler.handle(req, res, listener));
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // A client that hangs up mid-request must not crash the test process.
+  server.on('clientError', (_error, socket: Socket) => socket.destroy());
+  return server;
+}
+
 /**
  * Starts the Azure long-running-operation simulator: two `node:http` listeners on loopback (the main
  * origin and `otherOriginUrl`) that play the scripted patterns, outcomes and faults.
@@ -82,42 +116,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const t0 = performance.now();
   const log = new RequestLog(limit);
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = timerSet();
   const sockets = new Set<Socket>();
   let origins: Origins = { main: '', other: '' };
   const handler = new SimulatorHandler(
-    {
-      log,
-      clock: () => performance.now() - t0,
-      origins: () => origins,
-      schedule: (ms, fn) => {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          fn();
-        }, ms);
-        timers.add(timer);
-        return () => {
-          clearTimeout(timer);
-          timers.delete(timer);
-        };
-      },
-    },
+    { log, clock: () => performance.now() - t0, origins: () => origins, schedule: timers.schedule },
     defaults,
   );
   for (const [path, script] of Object.entries(options.scenarios ?? {})) handler.define(path, script);
-
-  const makeServer = (listener: 'main' | 'other-origin'): Server => {
-    const server = createServer((req, res) => handler.handle(req, res, listener));
-    server.on('connection', (socket: Socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    // A client that hangs up mid-request must not crash the test process.
-    server.on('clientError', (_error, socket: Socket) => socket.destroy());
-    return server;
-  };
-  const main = makeServer('main');
-  const other = makeServer('other-origin');
+  const main = serverFor(handler, 'main', sockets);
+  const other = serverFor(handler, 'other-origin', sockets);
   const hostInUrl = address.includes(':') ? `[${address}]` : address;
   try {
     const mainPort = await listen(main, port, address);
@@ -140,8 +148,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     close: () => {
       closing ??= (async () => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
+        timers.clearAll();
         const closed = Promise.all([closeServer(main), closeServer(other)]);
         // server.close() waits for keep-alive sockets to time out; destroying them ends it now.
         for (const socket of sockets) socket.destroy();

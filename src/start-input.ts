@@ -1,11 +1,11 @@
 import type { AjaxResponse } from 'rxjs/ajax';
-import type { HttpResponse } from '../protocol/http-response';
-import { normalizeHeaders, type HeadersInput } from '../protocol/headers';
-import { readBodyText } from '../protocol/json';
-import { resolveUrl } from '../protocol/url';
-import type { LroMethod } from '../snapshot';
-import type { Begin } from '../driver';
-import { isObject } from '../values';
+import type { HttpResponse } from './protocol/http-response';
+import { normalizeHeaders, type HeadersInput } from './protocol/headers';
+import { readBodyText } from './protocol/json';
+import { resolveUrl } from './protocol/url';
+import type { LroMethod } from './snapshot';
+import type { Begin } from './driver';
+import { isObject } from './values';
 
 /**
  * An initial response in hand, with the request that produced it.
