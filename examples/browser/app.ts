@@ -1,8 +1,12 @@
 // The browser example: buttons start operations against the simulator (or any service whose URL is
 // given as ?service=…), one progress bar each, cancel buttons, state kept in localStorage through
-// the registry, so a reload resumes what was running.
+// the registry, so a reload resumes what was running. The rows are a React component over the
+// registry (useOperations, a useSyncExternalStore hook).
+import { createElement as h } from 'react';
+import { createRoot } from 'react-dom/client';
 import type { OperationRequest } from 'rx-lro';
 import { createOperationRegistry, type RegistryEntry } from 'rx-lro/registry';
+import { useOperations } from './use-operations';
 
 const service = new URLSearchParams(location.search).get('service') ?? 'http://127.0.0.1:8080';
 const base = `${service}/subscriptions/browser/resourceGroups/rg/providers`;
@@ -43,14 +47,20 @@ const operations: Record<string, { label: string; request: () => OperationReques
 
 const registry = createOperationRegistry({ storage: localStorage, storageKey: 'rx-lro-example', poll: { delay: 250 } });
 
+// Keys go on from the highest number in use, so a reload (or another tab) never reuses a live key.
 let counter = Number(sessionStorage.getItem('rx-lro-example-counter') ?? '0');
+const nextKey = (kind: string): string => {
+  for (const key of Object.keys(registry.getState())) counter = Math.max(counter, Number(key.split('-').at(-1)) || 0);
+  counter += 1;
+  sessionStorage.setItem('rx-lro-example-counter', String(counter));
+  return `${kind}-${counter}`;
+};
+
 document.getElementById('service')!.textContent = service;
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-op]')) {
   button.addEventListener('click', () => {
     const kind = button.dataset['op']!;
-    counter += 1;
-    sessionStorage.setItem('rx-lro-example-counter', String(counter));
-    registry.track(`${kind}-${counter}`, operations[kind]!.request());
+    registry.track(nextKey(kind), operations[kind]!.request());
   });
 }
 document.getElementById('clear')!.addEventListener('click', () => {
@@ -71,39 +81,34 @@ function describe(entry: RegistryEntry): string {
   return entry.status ?? '';
 }
 
-function render(): void {
-  const rows = Object.values(registry.getState()).map((entry) => {
-    const row = document.createElement('tr');
-    row.dataset['key'] = entry.key;
-    row.dataset['phase'] = entry.phase;
-    const name = document.createElement('td');
-    name.textContent = `${operations[entry.key.split('-')[0]!]?.label ?? entry.key} (${entry.key})`;
-    const progressCell = document.createElement('td');
-    const bar = document.createElement('progress');
-    bar.max = 100;
-    if (entry.done) bar.value = 100;
-    else if (entry.percentComplete !== undefined) bar.value = entry.percentComplete;
-    else if (entry.phase === 'canceled' || entry.phase === 'error') bar.value = 0;
-    else bar.removeAttribute('value'); // indeterminate: running, with no percentComplete from the service
-    progressCell.append(bar);
-    const state = document.createElement('td');
-    state.className = `state ${entry.phase === 'done' ? entry.state : entry.phase}`;
-    state.textContent = entry.phase === 'done' ? entry.state! : entry.phase;
-    const detail = document.createElement('td');
-    detail.className = 'detail';
-    detail.textContent = describe(entry);
-    const actions = document.createElement('td');
-    if (entry.phase === 'queued' || entry.phase === 'starting' || entry.phase === 'running') {
-      const cancel = document.createElement('button');
-      cancel.textContent = 'Cancel';
-      cancel.className = 'cancel';
-      cancel.addEventListener('click', () => registry.cancel(entry.key));
-      actions.append(cancel);
-    }
-    row.append(name, progressCell, state, detail, actions);
-    return row;
-  });
-  document.getElementById('operations')!.replaceChildren(...rows);
+function Row({ entry }: { entry: RegistryEntry }) {
+  const active = entry.phase === 'queued' || entry.phase === 'starting' || entry.phase === 'running';
+  // No value: an indeterminate bar (running, with no percentComplete from the service).
+  const progress = entry.done
+    ? 100
+    : entry.percentComplete !== undefined
+      ? entry.percentComplete
+      : entry.phase === 'canceled' || entry.phase === 'error'
+        ? 0
+        : undefined;
+  return h(
+    'tr',
+    { 'data-key': entry.key, 'data-phase': entry.phase },
+    h('td', null, `${operations[entry.key.split('-')[0]!]?.label ?? entry.key} (${entry.key})`),
+    h('td', null, h('progress', { max: 100, value: progress })),
+    h(
+      'td',
+      { className: `state ${entry.phase === 'done' ? entry.state : entry.phase}` },
+      entry.phase === 'done' ? entry.state : entry.phase,
+    ),
+    h('td', { className: 'detail' }, describe(entry)),
+    h('td', null, active ? h('button', { className: 'cancel', onClick: () => registry.cancel(entry.key) }, 'Cancel') : null),
+  );
 }
 
-registry.state$.subscribe(render);
+function Operations() {
+  const state = useOperations(registry);
+  return Object.values(state).map((entry) => h(Row, { key: entry.key, entry }));
+}
+
+createRoot(document.getElementById('operations')!).render(h(Operations));

@@ -1,6 +1,7 @@
 // Bundles the browser example: rx-lro from its sources (as an app would from the package), rxjs,
-// io-ts and fp-ts, with the global fetch in place of the cross-fetch polyfill.
+// io-ts, fp-ts and React, with the global fetch in place of the cross-fetch polyfill.
 import { fileURLToPath } from 'node:url';
+import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import typescript from '@rollup/plugin-typescript';
 
@@ -20,8 +21,15 @@ const packageSources = {
   },
 };
 
+/** React's CommonJS entries choose their build by process.env.NODE_ENV, which a browser lacks. */
+const production = {
+  name: 'node-env',
+  transform: (code) =>
+    code.includes('process.env.NODE_ENV') ? { code: code.replaceAll('process.env.NODE_ENV', '"production"'), map: null } : null,
+};
+
 export default {
   input: here('./app.ts'),
-  plugins: [packageSources, nodeResolve({ browser: true }), typescript({ tsconfig: here('./tsconfig.json') })],
+  plugins: [packageSources, production, nodeResolve({ browser: true }), commonjs(), typescript({ tsconfig: here('./tsconfig.json') })],
   output: { file: here('./dist/app.js'), format: 'es', sourcemap: true },
 };

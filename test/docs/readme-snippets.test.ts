@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, compileSnippets } from './snippets';
+import { RECIPES, ROOT, compileSnippets } from './snippets';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
@@ -24,17 +24,16 @@ describe('README code blocks', () => {
           '  }',
           '}',
         ].join('\n'),
-        // The action creators the Redux snippet imports, as a Redux Toolkit slice defines them.
-        'operations-slice.ts': [
-          "import { createAction } from '@reduxjs/toolkit';",
-          "import type { OperationRequest, OperationSnapshot } from 'rx-lro';",
-          "export const operationStarted = createAction<{ key: string; request: OperationRequest }>('operations/started');",
-          "export const operationCanceled = createAction<string>('operations/canceled');",
-          "export const snapshotReceived = createAction<OperationSnapshot>('operations/snapshot');",
-          "export const trackingFailed = createAction<{ key: string; error: { name: string; message: string } }>('operations/failed');",
-        ].join('\n'),
+        // The slice the Redux recipes import: the example's own.
+        'operations-slice.ts': readFileSync(join(ROOT, 'examples', 'operations-slice.ts'), 'utf8'),
       },
     );
     expect(report).toEqual([]);
   }, 60_000);
+
+  it('every store recipe is a whole file of examples/, word for word (the examples test and the tarball test run those files)', () => {
+    const recipes = [...readme.matchAll(/<!-- recipe: (\S+) -->\n```ts\n([\s\S]*?)```/g)].map((m) => ({ file: m[1]!, code: m[2]! }));
+    expect(recipes.map((r) => r.file)).toEqual(RECIPES);
+    for (const { file, code } of recipes) expect(code, file).toBe(readFileSync(join(ROOT, file), 'utf8'));
+  });
 });

@@ -21,6 +21,18 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   'rx-lro/limiter': 'src/limiter/index.ts',
 };
 
+/**
+ * The store recipes of the README, in its order: each a whole file, shown word for word under a
+ * `<!-- recipe: file -->` line, run by the examples test and, from the packed tarball, by the package test.
+ */
+export const RECIPES: readonly string[] = [
+  'examples/operations-slice.ts',
+  'examples/redux-listener.ts',
+  'examples/redux-observable.ts',
+  'examples/zustand-store.ts',
+  'examples/browser/use-operations.ts',
+];
+
 // Exported names that are never imported for a snippet: `fetch` is also the global one.
 const NOT_IMPORTED = new Set(['default', 'fetch']);
 
