@@ -3,8 +3,10 @@
 import { Observable } from 'rxjs';
 import { NetworkError, fromStart, pollOperation, resumeOperation, trackOperation, type OperationRequest, type PollOptions } from 'rx-lro';
 import { persistence, type Persistence } from './persistence';
-import { restoreEntry, savedRecord, type Saved } from './restore';
+import { ACTIVE, restoreEntry, savedEntry, savedRecord, type Saved, type SavedEntry } from './restore';
+import { followerState, plainStart, savedOf, type TabCommand, type TabRecord } from './shared';
 import { EntryTable, faultOf } from './table';
+import { browserTabs, linkTabs, type TabLink } from './tabs';
 import type { OperationRegistry, RegistryEntry, RegistryOptions } from './types';
 import { documentVisibility, visibilityGate } from './visibility';
 
@@ -41,6 +43,8 @@ function checkOptions<T>(options: RegistryOptions<T>): void {
   }
   if (visibility !== undefined && !(visibility instanceof Observable))
     throw new TypeError('rx-lro/registry: visibility must be an Observable of booleans');
+  if (options.shareAcrossTabs !== undefined && typeof options.shareAcrossTabs !== 'boolean')
+    throw new TypeError(`rx-lro/registry: shareAcrossTabs must be a boolean, got ${JSON.stringify(options.shareAcrossTabs)}`);
   // The tracker options are checked now (a TypeError), not at the first track().
   pollOperation(options.poll ?? {});
 }
@@ -59,7 +63,8 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
   const { onStorageError = () => undefined } = options;
   const storageKey = options.storageKey ?? 'rx-lro';
   const pollOptions: PollOptions<T> = { ...(options.poll ?? {}) };
-  const gate = visibilityGate(options.visibility ?? documentVisibility(), pollOptions.limiter);
+  const visibility = options.visibility ?? documentVisibility();
+  const gate = visibilityGate(visibility, pollOptions.limiter);
   const trackerOptions: PollOptions<T> = { ...pollOptions, limiter: gate.limiter, pollNow: gate.wake };
   const store: Persistence | undefined = options.storage && persistence(options.storage, storageKey, onStorageError);
 
@@ -72,11 +77,67 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
       if (plan.kind === 'resume') return resumeOperation<T>(plan.token, keyed);
       return fromStart<T>(plan.start, keyed);
     },
-    changed: () => store?.save(record),
+    changed: () => {
+      store?.save(record);
+      link?.changed();
+    },
+    mayStart: () => !link || link.starting,
   });
   const record = (): string => savedRecord(table.slots, pollOptions.method);
+  const load = (): Promise<void> =>
+    store ? store.load((text) => restoreSaved(table, text, storageKey, onStorageError)) : Promise.resolve();
 
-  const ready = store ? store.load((text) => restoreSaved(table, text, storageKey, onStorageError)) : Promise.resolve();
+  // Shared across tabs, where the page has Web Locks and BroadcastChannel: this tab leads (the table
+  // tracks) or follows (the table is idle and `state` shows the leader's record).
+  const environment = options.shareAcrossTabs ? browserTabs() : undefined;
+  let link: TabLink<TabCommand> | undefined;
+  let markReady: () => void = () => undefined;
+  const ready = environment ? new Promise<void>((resolve) => (markReady = resolve)) : load();
+  const apply = (command: TabCommand): void => {
+    if (command.op === 'track') table.add(command.key, { kind: 'track', request: command.request });
+    else if (command.op === 'adopt') table.add(command.key, { kind: 'adopt', start: command.start });
+    else if (command.op === 'resume') table.add(command.key, { kind: 'resume', token: command.token });
+    else if (command.op === 'cancel') table.cancel(command.key);
+    else table.remove(command.key);
+  };
+  if (environment) {
+    link = linkTabs<TabRecord, TabCommand>(environment, `rx-lro/registry:${storageKey}`, visibility, {
+      lead: (last) => {
+        // Without a record heard from a leader, the storage's; with one, the same table goes on from it.
+        if (!last) void load().then(markReady);
+        else {
+          table.batch(() => restoreRecord(table, savedOf(last)));
+          markReady();
+        }
+      },
+      apply,
+      record: () => {
+        const active: Record<string, SavedEntry> = {};
+        for (const [key, { entry, plan }] of table.slots)
+          if (ACTIVE.has(entry.phase)) active[key] = savedEntry(entry, plan, pollOptions.method);
+        return { entries: table.state.value, active };
+      },
+      stop: () => table.stop(),
+      busy: () => [...table.slots.values()].some((slot) => slot.entry.phase === 'starting'),
+      carryOn: () => table.startNext(),
+      mirror: (last, pending) => {
+        if (table.disposed) return;
+        table.state.next(followerState<T>(last, pending));
+        if (last) markReady();
+      },
+    });
+  }
+
+  // A follower checks a call as the leader would (the same TypeErrors, at once), then sends it to the leader.
+  const follows = (): boolean => link !== undefined && !link.leading;
+  const send = (command: TabCommand): void => {
+    if (table.disposed) throw new Error('rx-lro/registry: the registry was disposed');
+    const existing = table.state.value[command.key];
+    if (command.op !== 'cancel' && command.op !== 'remove' && existing && ACTIVE.has(existing.phase)) {
+      throw new TypeError(`rx-lro/registry: key ${JSON.stringify(command.key)} is still ${existing.phase}; cancel or remove it first`);
+    }
+    link!.send(command);
+  };
 
   return {
     state$: table.state.asObservable(),
@@ -90,14 +151,36 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
       const kept: OperationRequest = { method: request.method, url: request.url };
       if (request.body !== undefined) kept.body = request.body;
       if (request.headers !== undefined) kept.headers = request.headers;
-      table.add(key, { kind: 'track', request: kept });
+      if (!follows()) return table.add(key, { kind: 'track', request: kept });
+      trackOperation(kept, trackerOptions);
+      send({ op: 'track', key, request: kept });
     },
-    adopt: (key, start) => table.add(checkKey(key), { kind: 'adopt', start }),
-    resume: (key, token) => table.add(checkKey(key), { kind: 'resume', token }),
-    cancel: (key) => table.cancel(checkKey(key)),
-    remove: (key) => table.remove(checkKey(key)),
+    adopt: (key, start) => {
+      checkKey(key);
+      if (!follows()) return table.add(key, { kind: 'adopt', start });
+      const plain = plainStart(start, pollOptions.method);
+      if (plain instanceof Promise) void plain.then((read) => !table.disposed && send({ op: 'adopt', key, start: read }));
+      else send({ op: 'adopt', key, start: plain });
+    },
+    resume: (key, token) => {
+      checkKey(key);
+      if (follows()) send({ op: 'resume', key, token });
+      else table.add(key, { kind: 'resume', token });
+    },
+    cancel: (key) => {
+      checkKey(key);
+      if (follows()) send({ op: 'cancel', key });
+      else table.cancel(key);
+    },
+    remove: (key) => {
+      checkKey(key);
+      if (follows()) send({ op: 'remove', key });
+      else table.remove(key);
+    },
     dispose: () => {
       if (table.disposed) return;
+      // A leader hands its last record to the other tabs first; the trackers stop either way.
+      link?.dispose();
       table.dispose();
       gate.dispose();
     },
@@ -121,6 +204,11 @@ function restoreSaved<T>(
     onStorageError(new TypeError(`rx-lro/registry: ${problem}`));
     return;
   }
+  restoreRecord(table, saved);
+}
+
+// The same table for a saved record and for the record a tab takes the lead from.
+function restoreRecord<T>(table: EntryTable<T>, saved: Saved): void {
   for (const [key, raw] of Object.entries(saved.entries)) {
     // Entries changed while an asynchronous storage was still loading win over the saved ones.
     const restored = table.slots.has(key) ? undefined : restoreEntry(key, raw);

@@ -31,6 +31,8 @@ export interface TableSettings<T> {
   maxConcurrent: number;
   /** Told after every change. */
   changed(): void;
+  /** `false` while no tracker may start (a tab handing the lead over). Default: always `true`. */
+  mayStart?(): boolean;
 }
 
 /** Entries by key, at most `maxConcurrent` of them tracked at once and the others queued in order. */
@@ -41,6 +43,7 @@ export class EntryTable<T> {
   private queued = 0;
   private nextOrder = 0;
   private ended = false;
+  private quiet = false;
 
   constructor(private readonly settings: TableSettings<T>) {}
 
@@ -66,8 +69,30 @@ export class EntryTable<T> {
       this.slots.delete(key);
       delete next[key];
     }
+    if (this.quiet) return;
     this.state.next(next);
     this.settings.changed();
+  }
+
+  /** Runs `change`, then shows the table as one new record (and one change), whatever was shown before. */
+  batch(change: () => void): void {
+    this.quiet = true;
+    try {
+      change();
+    } finally {
+      this.quiet = false;
+    }
+    if (this.ended) return;
+    const next: Record<string, RegistryEntry<T>> = {};
+    for (const [key, slot] of this.slots) next[key] = slot.entry;
+    this.state.next(next);
+    this.settings.changed();
+  }
+
+  /** Stops every tracker and forgets every slot; `state` stays as it was, for someone else to go on from. */
+  stop(): void {
+    for (const slot of this.slots.values()) this.release(slot);
+    this.slots.clear();
   }
 
   /** Tracks `plan` under `key` once there is a place. A key still active is refused. */
@@ -125,7 +150,7 @@ export class EntryTable<T> {
 
   /** Starts queued entries, first queued first, while there are places. */
   startNext(): void {
-    while (!this.ended && this.queued > 0 && this.running < this.settings.maxConcurrent) {
+    while (!this.ended && this.queued > 0 && this.running < this.settings.maxConcurrent && this.settings.mayStart?.() !== false) {
       let first: [string, Slot<T>] | undefined;
       for (const pair of this.slots) if (pair[1].order !== undefined && (!first || pair[1].order < first[1].order!)) first = pair;
       if (!first) return;

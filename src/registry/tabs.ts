@@ -42,6 +42,8 @@ export interface TabHooks<R, C> {
   stop(): void;
   /** As leader: `true` while handing over would lose something (an initial request not answered yet). */
   busy(): boolean;
+  /** As leader: a hand-over was called off (the page is visible again); trackers may start again. */
+  carryOn(): void;
   /** As follower: the leader's record (`undefined` until one is heard) and this tab's commands not in it yet. */
   mirror(record: R | undefined, pending: readonly C[]): void;
 }
@@ -247,6 +249,7 @@ export function linkTabs<R, C>(
       if (handingOver) {
         // Back before the hand-over could happen: this tab goes on leading.
         handingOver = false;
+        hooks.carryOn();
         changed();
       }
       if (!leading) post({ t: 'visible', from: id });

@@ -88,6 +88,15 @@ export interface RegistryOptions<T = unknown> {
   visibility?: Observable<boolean>;
   /** Told when the storage fails (quota, unavailable) or holds something unreadable. Default: ignored. */
   onStorageError?: (error: unknown) => void;
+  /**
+   * One poller for all tabs of the origin: the tabs elect a leader per `storageKey` (Web Locks), only
+   * the leader tracks (and writes the storage), and the others show its entries (BroadcastChannel)
+   * and send it their calls. When the leader's page closes or hides, a visible tab takes over from
+   * the resume tokens, sending no initial request again. Every tab should create the registry with
+   * the same options. Where the page has no `navigator.locks` or `BroadcastChannel` (SSR, Node, old
+   * browsers) each tab tracks on its own, as without this option. Default: `false`.
+   */
+  shareAcrossTabs?: boolean;
 }
 
 /**
@@ -104,7 +113,10 @@ export interface OperationRegistry<T = unknown> {
   readonly state$: Observable<RegistryState<T>>;
   /** The current record. */
   getState(): RegistryState<T>;
-  /** Resolves once the saved entries have been read back (at once with a synchronous storage). */
+  /**
+   * Resolves once the saved entries have been read back (at once with a synchronous storage); shared
+   * across tabs, once this tab has the entries, read back as the leader or received from it.
+   */
   readonly ready: Promise<void>;
   /** Sends `request` and tracks it under `key` (a key whose entry is still active is refused). */
   track(key: string, request: OperationRequest): void;

@@ -44,6 +44,7 @@ function openTab(double: TabsDouble, index: number, visible = true): Tab {
       tab.stops += 1;
     },
     busy: () => tab.busy,
+    carryOn: () => tab.applied.push('carry on'),
     mirror: (record, pending) => {
       tab.mirrored = { record, pending };
     },
@@ -207,6 +208,7 @@ describe('tabs: hidden pages', () => {
     a.link.changed();
     await settle();
     expect([a.link.leading, a.link.starting, a.stops]).toEqual([true, true, 0]);
+    expect(a.applied).toEqual(['carry on']);
   });
 
   it('a tab alone and hidden steps down; a tab that gets the lock while hidden keeps it until a visible tab says it is there', async () => {
