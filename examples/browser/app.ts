@@ -1,7 +1,7 @@
 // The browser example: buttons start operations against the simulator (or any service whose URL is
 // given as ?service=…), one progress bar each, cancel buttons, state kept in localStorage through
-// the registry, so a reload resumes what was running. The rows are a React component over the
-// registry (useOperations, a useSyncExternalStore hook).
+// the registry, so a reload resumes what was running, and one tab polls for all tabs of the page.
+// The rows are a React component over the registry (useOperations, a useSyncExternalStore hook).
 import { createElement as h } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { OperationRequest } from 'rx-lro';
@@ -45,7 +45,13 @@ const operations: Record<string, { label: string; request: () => OperationReques
   },
 };
 
-const registry = createOperationRegistry({ storage: localStorage, storageKey: 'rx-lro-example', poll: { delay: 250 } });
+// Shared across tabs: open the page twice and only one of them polls; close it and the other goes on.
+const registry = createOperationRegistry({
+  storage: localStorage,
+  storageKey: 'rx-lro-example',
+  shareAcrossTabs: true,
+  poll: { delay: 250 },
+});
 
 // Keys go on from the highest number in use, so a reload (or another tab) never reuses a live key.
 let counter = Number(sessionStorage.getItem('rx-lro-example-counter') ?? '0');

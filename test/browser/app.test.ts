@@ -110,7 +110,8 @@ describe('the browser example in headless Chromium', () => {
 
     // The reload: the page is gone, localStorage is not.
     await page.reload();
-    const restored = await rows(page);
+    // The registry is shared across tabs: the reloaded page shows the entries once it holds the lock.
+    const restored = await until(page, (r) => r.length === 3);
     expect(restored.map((r) => r.key)).toEqual(['vm-1', 'deploy-2', 'storage-3']);
     expect(restored.every((r) => r.phase !== 'done')).toBe(true);
 
@@ -138,7 +139,7 @@ describe('the browser example in headless Chromium', () => {
 
     // And it all survives one more reload, finished operations keeping their last snapshot.
     await page.reload();
-    const final = await rows(page);
+    const final = await until(page, (r) => r.length === 4);
     expect(final.map((r) => [r.key, r.phase])).toEqual([
       ['vm-1', 'done'],
       ['deploy-2', 'done'],
