@@ -1,8 +1,10 @@
 // The packed tarball, installed into scratch projects as users meet it: Node ESM and CJS, TypeScript
 // with moduleResolution node16 and bundler, and a rollup browser bundle of the core run in headless
-// Chromium. Every export path is used; rx-lro/testing never enters the browser bundle.
+// Chromium. Every export path is used; rx-lro/testing never enters the browser bundle. The README's
+// store recipes (whole files of examples/) are compiled against it and run: Zustand, Redux Toolkit
+// with its listener middleware and with redux-observable, and the React hook in Chromium.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/testing/index';
+import { RECIPES } from '../docs/snippets';
 import { findChromium, launchChromium } from '../support/browser';
 
 const run = promisify(execFile);
@@ -41,14 +44,21 @@ beforeAll(async () => {
       `rxjs@${version('rxjs')}`,
       `io-ts@${version('io-ts')}`,
       `fp-ts@${version('fp-ts')}`,
+      // What the store recipes use, at the versions the project tests them with.
+      ...['@reduxjs/toolkit', 'redux-observable', 'zustand', 'react', 'react-dom', '@types/react'].map(
+        (name) => `${name}@${version(name)}`,
+      ),
     ],
     {
       cwd: project,
       timeout: 300_000,
     },
   );
-  for (const file of ['consumer.mjs', 'consumer.cjs', 'typed.ts', 'browser-entry.mjs'])
+  for (const file of ['consumer.mjs', 'consumer.cjs', 'typed.ts', 'browser-entry.mjs', 'recipes.mjs', 'react-entry.mjs'])
     copyFileSync(join(fixtures, file), join(project, file));
+  // The recipes side by side, as a front-end app holds them.
+  mkdirSync(join(project, 'recipes'));
+  for (const file of RECIPES) copyFileSync(join(root, file), join(project, 'recipes', file.split('/').at(-1)!));
 }, 420_000);
 
 afterAll(() => {
@@ -130,6 +140,52 @@ describe('the packed tarball', () => {
     });
   }
 
+  it(`the README's store recipes compile against it (strict, moduleResolution bundler): ${RECIPES.map((f) => f.split('/').at(-1)).join(', ')}`, async () => {
+    const config = join(project, 'tsconfig.recipes.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        compilerOptions: {
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          target: 'es2022',
+          strict: true,
+          skipLibCheck: true,
+          lib: ['es2022', 'dom'],
+          types: [],
+          outDir: 'recipes-js',
+          rootDir: 'recipes',
+        },
+        include: ['recipes/*.ts'],
+      }),
+    );
+    const result = await run(process.execPath, [tsc, '-p', config], { cwd: project, timeout: 120_000 }).then(
+      () => ({ code: 0, out: '' }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, out: error.stdout }),
+    );
+    expect(result.out).toBe('');
+    expect(result.code).toBe(0);
+    // A bundler finds `./operations-slice`; Node's ESM loader needs the file's extension.
+    for (const file of readdirSync(join(project, 'recipes-js'))) {
+      const path = join(project, 'recipes-js', file);
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/from '(\.\/[\w-]+)'/g, "from '$1.js'"));
+    }
+  });
+
+  it('the Zustand and Redux recipes, run from it against the simulator: a reload finishes what was running, starting and queued; a cancel stops', async () => {
+    const { stdout } = await run(process.execPath, ['recipes.mjs'], { cwd: project, timeout: 60_000 });
+    expect(JSON.parse(stdout)).toEqual({
+      zustand: {
+        before: ['running', 'starting', 'queued'],
+        after: ['running:succeeded', 'starting:succeeded'],
+        // Resumed, not sent again; in flight at the reload and idempotent (PUT), sent again; queued, sent once.
+        initial: [1, 2, 1],
+      },
+      listener: { done: 'succeeded', stoppedAt: true },
+      epic: { done: 'succeeded', stoppedAt: true },
+    });
+  });
+
   describe('a browser bundle of the core', () => {
     let sim: Simulator;
     let site: Server;
@@ -182,6 +238,40 @@ describe('the packed tarball', () => {
         expect(await page.evaluate(() => document.body.dataset['result'])).toBe('succeeded:3');
       } finally {
         await browser.close();
+      }
+    });
+
+    it("the README's React hook, from it: the component renders again as the operation moves on, to done", async () => {
+      await run(process.execPath, [join(fixtures, 'bundle.mjs'), join(project, 'react-entry.mjs'), join(project, 'react.js')], {
+        cwd: project,
+        timeout: 120_000,
+      });
+      const react = readFileSync(join(project, 'react.js'), 'utf8');
+      const server = createServer((req, res) => {
+        res.writeHead(200, { 'Content-Type': req.url?.startsWith('/react.js') ? 'text/javascript' : 'text/html' });
+        res.end(
+          req.url?.startsWith('/react.js')
+            ? react
+            : '<!doctype html><title>rx-lro</title><div id="root"></div><script type="module" src="/react.js"></script>',
+        );
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(error.message));
+        await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/?service=${encodeURIComponent(sim.url)}`);
+        await page.waitForFunction(() => document.body.dataset['result'] !== undefined, undefined, { timeout: 0, polling: 20 });
+        const commits = (await page.evaluate(() => document.body.dataset['result']))!.split(' | ');
+        expect(commits.at(-1)).toBe('w:done');
+        expect(commits).toContain('w:running');
+        expect(await page.textContent('output')).toBe('w:done');
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
       }
     });
   });
