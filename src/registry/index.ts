@@ -3,10 +3,11 @@
 import { Observable } from 'rxjs';
 import { NetworkError, fromStart, pollOperation, resumeOperation, trackOperation, type OperationRequest, type PollOptions } from 'rx-lro';
 import { persistence, type Persistence } from './persistence';
-import { ACTIVE, restoreEntry, savedEntry, savedRecord, type Saved, type SavedEntry } from './restore';
-import { followerState, plainStart, savedOf, type TabCommand, type TabRecord } from './shared';
+import { restoreEntry, savedRecord, type Saved } from './restore';
+import type { TabCommand } from './shared';
+import { applyCommand, shareTable, type SharedTable } from './sharing';
 import { EntryTable, faultOf } from './table';
-import { browserTabs, linkTabs, type TabLink } from './tabs';
+import { browserTabs } from './tabs';
 import type { OperationRegistry, RegistryEntry, RegistryOptions } from './types';
 import { documentVisibility, visibilityGate } from './visibility';
 
@@ -79,65 +80,30 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
     },
     changed: () => {
       store?.save(record);
-      link?.changed();
+      shared?.link.changed();
     },
-    mayStart: () => !link || link.starting,
+    mayStart: () => shared?.link.starting ?? true,
   });
   const record = (): string => savedRecord(table.slots, pollOptions.method);
   const load = (): Promise<void> =>
     store ? store.load((text) => restoreSaved(table, text, storageKey, onStorageError)) : Promise.resolve();
 
-  // Shared across tabs, where the page has Web Locks and BroadcastChannel: this tab leads (the table
-  // tracks) or follows (the table is idle and `state` shows the leader's record).
+  // Shared across tabs where the page has Web Locks and BroadcastChannel; elsewhere this tab tracks alone.
   const environment = options.shareAcrossTabs ? browserTabs() : undefined;
-  let link: TabLink<TabCommand> | undefined;
-  let markReady: () => void = () => undefined;
-  const ready = environment ? new Promise<void>((resolve) => (markReady = resolve)) : load();
-  const apply = (command: TabCommand): void => {
-    if (command.op === 'track') table.add(command.key, { kind: 'track', request: command.request });
-    else if (command.op === 'adopt') table.add(command.key, { kind: 'adopt', start: command.start });
-    else if (command.op === 'resume') table.add(command.key, { kind: 'resume', token: command.token });
-    else if (command.op === 'cancel') table.cancel(command.key);
-    else table.remove(command.key);
-  };
-  if (environment) {
-    link = linkTabs<TabRecord, TabCommand>(environment, `rx-lro/registry:${storageKey}`, visibility, {
-      lead: (last) => {
-        // Without a record heard from a leader, the storage's; with one, the same table goes on from it.
-        if (!last) void load().then(markReady);
-        else {
-          table.batch(() => restoreRecord(table, savedOf(last)));
-          markReady();
-        }
-      },
-      apply,
-      record: () => {
-        const active: Record<string, SavedEntry> = {};
-        for (const [key, { entry, plan }] of table.slots)
-          if (ACTIVE.has(entry.phase)) active[key] = savedEntry(entry, plan, pollOptions.method);
-        return { entries: table.state.value, active };
-      },
-      stop: () => table.stop(),
-      busy: () => [...table.slots.values()].some((slot) => slot.entry.phase === 'starting'),
-      carryOn: () => table.startNext(),
-      mirror: (last, pending) => {
-        if (table.disposed) return;
-        table.state.next(followerState<T>(last, pending));
-        if (last) markReady();
-      },
+  const shared: SharedTable | undefined =
+    environment &&
+    shareTable({
+      table,
+      environment,
+      name: `rx-lro/registry:${storageKey}`,
+      visibility,
+      load,
+      restore: (saved) => restoreRecord(table, saved),
+      check: (request) => void trackOperation(request, trackerOptions),
+      adoptMethod: pollOptions.method,
     });
-  }
-
-  // A follower checks a call as the leader would (the same TypeErrors, at once), then sends it to the leader.
-  const follows = (): boolean => link !== undefined && !link.leading;
-  const send = (command: TabCommand): void => {
-    if (table.disposed) throw new Error('rx-lro/registry: the registry was disposed');
-    const existing = table.state.value[command.key];
-    if (command.op !== 'cancel' && command.op !== 'remove' && existing && ACTIVE.has(existing.phase)) {
-      throw new TypeError(`rx-lro/registry: key ${JSON.stringify(command.key)} is still ${existing.phase}; cancel or remove it first`);
-    }
-    link!.send(command);
-  };
+  const ready = shared ? shared.ready : load();
+  const call = (command: TabCommand): void => (shared ? shared.call(command) : applyCommand(table, command));
 
   return {
     state$: table.state.asObservable(),
@@ -151,36 +117,16 @@ export function createOperationRegistry<T = unknown>(options: RegistryOptions<T>
       const kept: OperationRequest = { method: request.method, url: request.url };
       if (request.body !== undefined) kept.body = request.body;
       if (request.headers !== undefined) kept.headers = request.headers;
-      if (!follows()) return table.add(key, { kind: 'track', request: kept });
-      trackOperation(kept, trackerOptions);
-      send({ op: 'track', key, request: kept });
+      call({ op: 'track', key, request: kept });
     },
-    adopt: (key, start) => {
-      checkKey(key);
-      if (!follows()) return table.add(key, { kind: 'adopt', start });
-      const plain = plainStart(start, pollOptions.method);
-      if (plain instanceof Promise) void plain.then((read) => !table.disposed && send({ op: 'adopt', key, start: read }));
-      else send({ op: 'adopt', key, start: plain });
-    },
-    resume: (key, token) => {
-      checkKey(key);
-      if (follows()) send({ op: 'resume', key, token });
-      else table.add(key, { kind: 'resume', token });
-    },
-    cancel: (key) => {
-      checkKey(key);
-      if (follows()) send({ op: 'cancel', key });
-      else table.cancel(key);
-    },
-    remove: (key) => {
-      checkKey(key);
-      if (follows()) send({ op: 'remove', key });
-      else table.remove(key);
-    },
+    adopt: (key, start) => call({ op: 'adopt', key: checkKey(key), start }),
+    resume: (key, token) => call({ op: 'resume', key: checkKey(key), token }),
+    cancel: (key) => call({ op: 'cancel', key: checkKey(key) }),
+    remove: (key) => call({ op: 'remove', key: checkKey(key) }),
     dispose: () => {
       if (table.disposed) return;
       // A leader hands its last record to the other tabs first; the trackers stop either way.
-      link?.dispose();
+      shared?.link.dispose();
       table.dispose();
       gate.dispose();
     },

@@ -86,207 +86,223 @@ export function linkTabs<R, C>(
   hooks: TabHooks<R, C>,
   scheduler: SchedulerLike = asapScheduler,
 ): TabLink<C> {
-  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-  const channel = environment.channel(name);
-  let disposed = false;
-  let visible = true;
-  let leading = false;
-  let handingOver = false;
-  let release: (() => void) | undefined;
-  let asking: AbortController | undefined;
-  let publishing: Subscription | undefined;
+  return new Tab(environment, name, visibility, hooks, scheduler);
+}
+
+class Tab<R, C> implements TabLink<C> {
+  private readonly id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  private readonly channel: TabChannel;
+  private readonly watching: Subscription;
+  private disposed = false;
+  private visible = true;
+  private leads = false;
+  private handingOver = false;
+  private release: (() => void) | undefined;
+  private asking: AbortController | undefined;
+  private publishing: Subscription | undefined;
   // What was last heard from (or, as leader, is kept for) the leader.
-  let record: R | undefined;
-  let applied: Record<string, number> = {};
-  let leader: string | undefined;
-  let leaderHidden = false;
+  private record: R | undefined;
+  private applied: Record<string, number> = {};
+  private leader: string | undefined;
+  private leaderHidden = false;
   // This tab's commands that the leader's record does not have yet.
-  let pending: Array<{ seq: number; command: C }> = [];
-  let seq = 0;
+  private pending: Array<{ seq: number; command: C }> = [];
+  private seq = 0;
 
-  const post = (message: Message<R, C>): void => {
-    if (!disposed) channel.postMessage(message);
-  };
+  constructor(
+    private readonly environment: TabEnvironment,
+    private readonly name: string,
+    visibility: Observable<boolean>,
+    private readonly hooks: TabHooks<R, C>,
+    private readonly scheduler: SchedulerLike,
+  ) {
+    this.channel = environment.channel(name);
+    this.channel.onmessage = (event) => this.receive(event.data);
+    let started = false;
+    this.watching = visibility.subscribe((visible) => {
+      this.visible = visible === true;
+      if (started) this.visibilityChanged();
+    });
+    started = true;
+    this.post({ t: 'hello', from: this.id, visible: this.visible });
+    this.ask();
+  }
 
-  const publish = (): void => {
-    publishing?.unsubscribe();
-    publishing = undefined;
-    if (leading) post({ t: 'state', from: id, hidden: !visible, record: hooks.record(), applied });
-  };
+  get leading(): boolean {
+    return this.leads;
+  }
 
-  const mirror = (): void =>
-    hooks.mirror(
-      record,
-      pending.map((p) => p.command),
+  get starting(): boolean {
+    return this.leads && !this.handingOver;
+  }
+
+  send(command: C): void {
+    this.seq += 1;
+    this.pending.push({ seq: this.seq, command });
+    // The whole list, in order: a leader that missed an earlier one (it took over meanwhile) applies it first.
+    this.post({ t: 'commands', from: this.id, commands: this.pending });
+    this.mirror();
+  }
+
+  changed(): void {
+    if (!this.leads) return;
+    if (this.handingOver && !this.hooks.busy()) {
+      this.stepDown();
+      this.mirror();
+      return;
+    }
+    this.publishing ??= this.scheduler.schedule(() => this.publish());
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.watching.unsubscribe();
+    this.withdraw();
+    if (this.leads) this.stepDown();
+    this.disposed = true;
+    this.channel.onmessage = null;
+    this.channel.close();
+  }
+
+  private post(message: Message<R, C>): void {
+    if (!this.disposed) this.channel.postMessage(message);
+  }
+
+  private publish(): void {
+    this.publishing?.unsubscribe();
+    this.publishing = undefined;
+    if (this.leads) this.post({ t: 'state', from: this.id, hidden: !this.visible, record: this.hooks.record(), applied: this.applied });
+  }
+
+  private mirror(): void {
+    this.hooks.mirror(
+      this.record,
+      this.pending.map((p) => p.command),
     );
+  }
 
-  const ask = (): void => {
-    if (disposed || leading || asking || !visible) return;
+  private visibilityChanged(): void {
+    if (!this.visible) {
+      this.withdraw();
+      this.handOver();
+      return;
+    }
+    if (this.handingOver) {
+      // Back before the hand-over could happen: this tab goes on leading.
+      this.handingOver = false;
+      this.hooks.carryOn();
+      this.changed();
+    }
+    if (!this.leads) this.post({ t: 'visible', from: this.id });
+    this.ask();
+  }
+
+  private ask(): void {
+    if (this.disposed || this.leads || this.asking || !this.visible) return;
     const request = new AbortController();
-    asking = request;
-    environment.locks
-      .request(name, { signal: request.signal }, () => {
-        if (asking === request) asking = undefined;
-        if (disposed) return Promise.resolve();
+    this.asking = request;
+    this.environment.locks
+      .request(this.name, { signal: request.signal }, () => {
+        if (this.asking === request) this.asking = undefined;
+        if (this.disposed) return Promise.resolve();
         return new Promise<void>((resolve) => {
-          release = resolve;
-          takeOver();
+          this.release = resolve;
+          this.takeOver();
         });
       })
       // Withdrawn while waiting (the page hid, or the registry was disposed).
       .catch(() => undefined);
-  };
+  }
 
-  const withdraw = (): void => {
-    asking?.abort();
-    asking = undefined;
-  };
+  private withdraw(): void {
+    this.asking?.abort();
+    this.asking = undefined;
+  }
 
-  const takeOver = (): void => {
-    leading = true;
-    leader = id;
-    hooks.lead(record);
+  private takeOver(): void {
+    this.leads = true;
+    this.leader = this.id;
+    this.hooks.lead(this.record);
     // This tab's own commands, sent while it followed and not applied by the last leader: carried out here.
-    const own = pending.filter((p) => p.seq > (applied[id] ?? 0));
-    pending = [];
+    const own = this.pending.filter((p) => p.seq > (this.applied[this.id] ?? 0));
+    this.pending = [];
     for (const p of own) {
-      applied = { ...applied, [id]: p.seq };
-      hooks.apply(p.command);
+      this.applied = { ...this.applied, [this.id]: p.seq };
+      this.hooks.apply(p.command);
     }
-    publish();
-  };
+    this.publish();
+  }
 
-  const stepDown = (): void => {
-    const last = hooks.record();
-    hooks.stop();
-    record = last;
+  private stepDown(): void {
+    const last = this.hooks.record();
+    this.hooks.stop();
+    this.record = last;
     // The last record goes out before the lock does, so the next leader starts from it.
-    post({ t: 'state', from: id, hidden: !visible, record: last, applied });
-    leading = false;
-    handingOver = false;
-    leader = undefined;
-    publishing?.unsubscribe();
-    publishing = undefined;
-    const held = release;
-    release = undefined;
+    this.post({ t: 'state', from: this.id, hidden: !this.visible, record: last, applied: this.applied });
+    this.leads = false;
+    this.handingOver = false;
+    this.leader = undefined;
+    this.publishing?.unsubscribe();
+    this.publishing = undefined;
+    const held = this.release;
+    this.release = undefined;
     held?.();
-  };
+  }
 
-  const handOver = (): void => {
-    if (!leading || disposed) return;
-    handingOver = true;
-    if (!hooks.busy()) {
-      stepDown();
-      mirror();
+  private handOver(): void {
+    if (!this.leads || this.disposed) return;
+    this.handingOver = true;
+    if (!this.hooks.busy()) {
+      this.stepDown();
+      this.mirror();
     }
-  };
+  }
 
-  const receive = (data: unknown): void => {
-    if (disposed || typeof data !== 'object' || data === null) return;
+  private receive(data: unknown): void {
+    if (this.disposed || typeof data !== 'object' || data === null) return;
     const message = data as Message<R, C>;
-    if (typeof message.from !== 'string' || message.from === id) return;
-    switch (message.t) {
-      case 'hello':
-        if (!leading) return;
-        if (message.visible && !visible) handOver();
-        else publish();
-        return;
-      case 'visible':
-        if (leading && !visible) handOver();
-        return;
-      case 'commands': {
-        if (!leading || !Array.isArray(message.commands)) return;
-        let last = applied[message.from] ?? 0;
-        for (const { seq: n, command } of message.commands) {
-          if (typeof n !== 'number' || n <= last) continue;
-          last = n;
-          applied = { ...applied, [message.from]: n };
-          // A command the leader refuses (its key became active meanwhile) is dropped, as a TypeError would have been.
-          try {
-            hooks.apply(command);
-          } catch {
-            /* refused */
-          }
-        }
-        changed();
-        return;
-      }
-      case 'state': {
-        // Only the lock's holder sends these, and its last one goes out before the lock does: a leader
-        // hears at most the last words of the one before it, which it already has.
-        if (leading) return;
-        const newLeader = message.from !== leader;
-        leader = message.from;
-        record = message.record;
-        applied = message.applied ?? {};
-        pending = pending.filter((p) => p.seq > (applied[id] ?? 0));
-        if (newLeader && pending.length > 0) post({ t: 'commands', from: id, commands: pending });
-        if (visible && message.hidden && (newLeader || !leaderHidden)) post({ t: 'visible', from: id });
-        leaderHidden = message.hidden === true;
-        mirror();
-        return;
+    if (typeof message.from !== 'string' || message.from === this.id) return;
+    if (message.t === 'hello' || message.t === 'visible') this.heard(message.t === 'visible' || message.visible);
+    else if (message.t === 'commands') this.carryOut(message.from, message.commands);
+    else if (message.t === 'state') this.follow(message);
+  }
+
+  // Another tab is there (visible or not): a leader answers with its record, a hidden leader hands over to a visible tab.
+  private heard(visible: boolean): void {
+    if (!this.leads) return;
+    if (visible && !this.visible) this.handOver();
+    else this.publish();
+  }
+
+  private carryOut(from: string, commands: Array<{ seq: number; command: C }>): void {
+    if (!this.leads || !Array.isArray(commands)) return;
+    let last = this.applied[from] ?? 0;
+    for (const { seq, command } of commands) {
+      if (typeof seq !== 'number' || seq <= last) continue;
+      last = seq;
+      this.applied = { ...this.applied, [from]: seq };
+      // A command the leader refuses (its key became active meanwhile) is dropped, as a TypeError would have been.
+      try {
+        this.hooks.apply(command);
+      } catch {
+        /* refused */
       }
     }
-  };
+    this.changed();
+  }
 
-  const changed = (): void => {
-    if (!leading) return;
-    if (handingOver && !hooks.busy()) {
-      stepDown();
-      mirror();
-      return;
-    }
-    publishing ??= scheduler.schedule(publish);
-  };
-
-  channel.onmessage = (event) => receive(event.data);
-
-  let started = false;
-  const watching = visibility.subscribe((isVisible) => {
-    visible = isVisible === true;
-    if (!started) return;
-    if (visible) {
-      if (handingOver) {
-        // Back before the hand-over could happen: this tab goes on leading.
-        handingOver = false;
-        hooks.carryOn();
-        changed();
-      }
-      if (!leading) post({ t: 'visible', from: id });
-      ask();
-    } else {
-      withdraw();
-      handOver();
-    }
-  });
-
-  started = true;
-  post({ t: 'hello', from: id, visible });
-  ask();
-
-  return {
-    get leading() {
-      return leading;
-    },
-    get starting() {
-      return leading && !handingOver;
-    },
-    send: (command) => {
-      seq += 1;
-      pending.push({ seq, command });
-      // The whole list, in order: a leader that missed an earlier one (it took over meanwhile) applies it first.
-      post({ t: 'commands', from: id, commands: pending });
-      mirror();
-    },
-    changed,
-    dispose: () => {
-      if (disposed) return;
-      watching.unsubscribe();
-      withdraw();
-      if (leading) stepDown();
-      disposed = true;
-      channel.onmessage = null;
-      channel.close();
-    },
-  };
+  private follow(message: Extract<Message<R, C>, { t: 'state' }>): void {
+    // Only the lock's holder sends these, and its last one goes out before the lock does: a leader
+    // hears at most the last words of the one before it, which it already has.
+    if (this.leads) return;
+    const newLeader = message.from !== this.leader;
+    this.leader = message.from;
+    this.record = message.record;
+    this.applied = message.applied ?? {};
+    this.pending = this.pending.filter((p) => p.seq > (this.applied[this.id] ?? 0));
+    if (newLeader && this.pending.length > 0) this.post({ t: 'commands', from: this.id, commands: this.pending });
+    if (this.visible && message.hidden && (newLeader || !this.leaderHidden)) this.post({ t: 'visible', from: this.id });
+    this.leaderHidden = message.hidden === true;
+    this.mirror();
+  }
 }
