@@ -170,7 +170,7 @@ describe('the packed tarball', () => {
       const path = join(project, 'recipes-js', file);
       writeFileSync(path, readFileSync(path, 'utf8').replace(/from '(\.\/[\w-]+)'/g, "from '$1.js'"));
     }
-  });
+  }, 120_000);
 
   it('the Zustand and Redux recipes, run from it against the simulator: a reload finishes what was running, starting and queued; a cancel stops', async () => {
     const { stdout } = await run(process.execPath, ['recipes.mjs'], { cwd: project, timeout: 60_000 });
@@ -273,6 +273,6 @@ describe('the packed tarball', () => {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }
-    });
+    }, 120_000);
   });
 });
