@@ -141,6 +141,28 @@ describe('shareAcrossTabs: one poller for the tabs of an origin', () => {
     expect(a.sent.length + b.sent.length).toBe(slow.requests().length + post.requests().length);
   });
 
+  it('the leader’s page closes while initial requests are unanswered: the next leader follows the reload table (a PUT sent again, a POST an error entry)', async () => {
+    const double = tabsDouble();
+    const [a, b] = [openTab(double, 0), openTab(double, 1)];
+    await Promise.all([a.registry.ready, b.registry.ready]);
+    // Both initial answers take 300 ms: the page closes while they are in flight.
+    const put = widget('put', '&sim-fault=initial:1:slow:300&sim-polls=2');
+    const post = widget('post', '&sim-pattern=azure-async-operation&sim-fault=initial:1:slow:300');
+    a.registry.track('put', { method: 'PUT', url: put.url, body: {} });
+    a.registry.track('post', { method: 'POST', url: post.url });
+    await until(b, (s) => s['put']?.phase === 'starting' && s['post']?.phase === 'starting');
+    // In flight: the simulator has both requests and has not answered them.
+    while (put.requests().length + post.requests().length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    double.close(0);
+    a.registry.dispose();
+    const state = await until(b, (s) => s['put']?.phase === 'done' && s['post']?.phase === 'error');
+    expect(state['post']!.fault).toMatchObject({ name: 'NetworkError', code: 'network', method: 'POST' });
+    expect(b.sent).toEqual(['PUT', 'GET', 'GET', 'GET']);
+    // The simulator saw the PUT twice (the first cut short when the page went) and the POST once.
+    const sent = (w: typeof put, method: string) => w.requests().filter((r) => r.method === method).length;
+    expect([sent(put, 'PUT'), sent(post, 'POST')]).toEqual([2, 1]);
+  });
+
   it('with storage: only the leader writes it; a leader that heard no record reads it back', async () => {
     const double = tabsDouble();
     const saved = new Map<string, string>();
