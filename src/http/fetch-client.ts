@@ -1,4 +1,3 @@
-import crossFetch from 'cross-fetch';
 import { Observable } from 'rxjs';
 import { NetworkError, ProtocolError } from '../errors';
 import { readBodyText } from '../protocol/json';
@@ -164,15 +163,38 @@ async function readCapped(response: FetchResponseLike, limit: number, stallMs: n
   return text + decoder.decode();
 }
 
+// The default `fetch`: the platform's own wherever there is one (browsers, Node >= 18, Deno, Bun),
+// looked up at each request; cross-fetch only where there is none. cross-fetch is loaded by a dynamic
+// import on the first request that needs it, so a bundle for a platform with fetch never holds it: a
+// bundler puts it in a chunk of its own, which such a platform never loads.
+let crossFetch: Promise<FetchLike> | undefined;
+function loadCrossFetch(): Promise<FetchLike> {
+  crossFetch ??= import('cross-fetch').then(
+    (loaded) => {
+      const { default: fetch } = loaded as unknown as { default: FetchLike | { default: FetchLike } };
+      return typeof fetch === 'function' ? fetch : fetch.default;
+    },
+    (error: unknown) => {
+      crossFetch = undefined;
+      throw error;
+    },
+  );
+  return crossFetch;
+}
+const platformOrCrossFetch: FetchLike = (url, init) =>
+  typeof globalThis.fetch === 'function'
+    ? (globalThis.fetch(url, init) as Promise<FetchResponseLike>)
+    : loadCrossFetch().then((fetch) => fetch(url, init));
+
 /**
- * The network seam over a `fetch` function (default: cross-fetch). Each subscription sends one
+ * The network seam over a `fetch` function (default: the platform's `fetch`, else cross-fetch). Each subscription sends one
  * request with its own `AbortController`; unsubscribing aborts it (rule F3). Bodies are read up
  * to a cap and parsed as JSON without prototype pollution (F2, S4).
  *
  * @example
  * trackOperation(request, { http: fetchHttpClient(globalThis.fetch) })
  */
-export function fetchHttpClient(fetchImpl: FetchLike = crossFetch as unknown as FetchLike, options: FetchClientOptions = {}): HttpClient {
+export function fetchHttpClient(fetchImpl: FetchLike = platformOrCrossFetch, options: FetchClientOptions = {}): HttpClient {
   const limit = positiveOption(WHERE, 'maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
   const stallMs = positiveOption(WHERE, 'bodyStallMs', options.bodyStallMs, DEFAULT_BODY_STALL_MS, MAX_TIMER_MS);
   if (typeof fetchImpl !== 'function') throw new TypeError(`rx-lro: fetchHttpClient expects a fetch function, got ${typeof fetchImpl}`);

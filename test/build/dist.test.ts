@@ -25,15 +25,25 @@ describe('the built package', () => {
     expect(pkg.sideEffects).toBe(false);
   });
 
-  for (const fixture of ['consumer-esm.mjs', 'consumer-cjs.cjs']) {
-    it(`${fixture} imports rx-lro by name in a separate Node process and tracks E1–E3 over real HTTP`, async () => {
+  // The default transport is the platform's fetch; cross-fetch is loaded only where there is none
+  // (Node without its fetch stands for such a runtime), from the ESM build and the CommonJS one alike.
+  const cases = ['consumer-esm.mjs', 'consumer-cjs.cjs'].flatMap((fixture) => [
+    { fixture, flags: [] as string[], globalFetch: 'function', crossFetchLoaded: false },
+    { fixture, flags: ['--no-experimental-fetch'], globalFetch: 'undefined', crossFetchLoaded: true },
+  ]);
+  for (const { fixture, flags, globalFetch, crossFetchLoaded } of cases) {
+    const how = crossFetchLoaded ? 'without a global fetch, over cross-fetch' : 'over the global fetch, cross-fetch never loaded';
+    it(`${fixture} imports rx-lro by name in a separate Node process and tracks E1–E3 over real HTTP ${how}`, async () => {
       server = await startSeedServer();
-      const { stdout } = await run(process.execPath, [join(root, 'test', 'fixtures', fixture), server.url, JSON.stringify(SEED_PATHS)], {
-        cwd: root,
-        timeout: 15_000,
-      });
+      const { stdout } = await run(
+        process.execPath,
+        [...flags, join(root, 'test', 'fixtures', fixture), server.url, JSON.stringify(SEED_PATHS)],
+        { cwd: root, timeout: 15_000 },
+      );
       const out = JSON.parse(stdout);
       expect(out.guard).toBe('function');
+      expect(out.globalFetch).toBe(globalFetch);
+      expect(out.crossFetchLoaded).toBe(crossFetchLoaded);
       expect(out.e1.map((s: { state: string; status: string }) => [s.state, s.status])).toEqual([
         ['running', 'Accepted'],
         ['running', 'InProgress'],

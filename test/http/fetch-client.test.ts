@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import crossFetch from 'cross-fetch';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkError, ProtocolError, fetchHttpClient, trackOperation, type FetchLike, type HttpClient } from '../../src/index';
@@ -63,7 +64,7 @@ afterAll(async () => {
 });
 
 const clients: Array<[string, HttpClient]> = [
-  ['cross-fetch (the default)', fetchHttpClient()],
+  ['cross-fetch', fetchHttpClient(crossFetch as unknown as FetchLike)],
   ['the global fetch', fetchHttpClient(globalThis.fetch as unknown as FetchLike)],
 ];
 
@@ -99,7 +100,7 @@ for (const [name, http] of clients) {
     });
     it('F2 a body over the cap is a ProtocolError, declared or streamed', async () => {
       const capped = name.startsWith('cross')
-        ? fetchHttpClient(undefined, { maxBodyBytes: 2000 })
+        ? fetchHttpClient(crossFetch as unknown as FetchLike, { maxBodyBytes: 2000 })
         : fetchHttpClient(globalThis.fetch as unknown as FetchLike, { maxBodyBytes: 2000 });
       for (const path of ['/big-declared', '/big-chunked', '/gzip']) {
         const error = await firstValueFrom(capped({ method: 'GET', url: `${base}${path}`, headers: {} })).catch((e: unknown) => e);
@@ -114,7 +115,7 @@ for (const [name, http] of clients) {
     });
     it('F2 a body cut short of its Content-Length is a NetworkError, not a hang', async () => {
       const quick = name.startsWith('cross')
-        ? fetchHttpClient(undefined, { bodyStallMs: 100 })
+        ? fetchHttpClient(crossFetch as unknown as FetchLike, { bodyStallMs: 100 })
         : fetchHttpClient(globalThis.fetch as unknown as FetchLike, { bodyStallMs: 100 });
       const error = await firstValueFrom(quick({ method: 'GET', url: `${base}/cut`, headers: {} })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NetworkError);

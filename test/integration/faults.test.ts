@@ -1,6 +1,7 @@
 // Every fault kind of the simulator, over real HTTP with the default client: what PROTOCOL.md says must happen.
+import crossFetch from 'cross-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchHttpClient } from '../../src/index';
+import { fetchHttpClient, type FetchLike } from '../../src/index';
 import { startSimulator, type Fault, type RecordedRequest, type Simulator } from '../../src/testing/index';
 import { NESTED_ERROR, POST_RESULT, digest, errorOf, finish, kinds, last, putResource, requestsFor, runOp, sleep } from './helpers';
 
@@ -295,8 +296,9 @@ describe.concurrent('F1 network errors', () => {
     await finish(sim, result);
   });
 
-  // node-fetch (under cross-fetch) never reports a body cut short, so rx-lro takes 2 s of silence
-  // (DEFAULT_BODY_STALL_MS) as the cut; 10 s means the stream hung (F2: nothing hangs).
+  // The default transport (Node's fetch) reports a body cut short at once; node-fetch (under
+  // cross-fetch, the fallback) never does, so there rx-lro takes 2 s of silence (DEFAULT_BODY_STALL_MS)
+  // as the cut. Either way 10 s means the stream hung (F2: nothing hangs).
   const HANG_MS = 10_000;
   // A per-request deadline far above the simulator's answer (milliseconds, seconds on a loaded
   // machine) and under the 2 s body stall; slow faults answer 20 times later than it.
@@ -372,8 +374,9 @@ describe.concurrent('F1 network errors', () => {
       sim,
       'PUT',
       { pattern: 'azure-async-operation', polls: 3, faults: [{ on: 'poll', nth: 2, kind: 'reset-mid-body' }] },
-      // A body stall of a minute: within HANG_MS only the deadline can end the cut poll.
-      { requestTimeoutMs: DEADLINE_MS, http: fetchHttpClient(undefined, { bodyStallMs: 60_000 }) },
+      // cross-fetch (node-fetch never reports the cut) with a body stall of a minute: within HANG_MS
+      // only the deadline can end the cut poll.
+      { requestTimeoutMs: DEADLINE_MS, http: fetchHttpClient(crossFetch as unknown as FetchLike, { bodyStallMs: 60_000 }) },
       HANG_MS,
     );
     expect(last(result.run)).toMatchObject({ state: 'succeeded', polls: 4 });

@@ -3,6 +3,7 @@
 // node-fetch keeps `authorization` for the same host on another port).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import crossFetch from 'cross-fetch';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHttpClient, trackOperation, type FetchLike, type HttpClient, type OperationSnapshot } from '../../src/index';
@@ -74,7 +75,7 @@ afterAll(async () => {
 });
 
 const clients: Array<[string, HttpClient | undefined]> = [
-  ['the default cross-fetch', undefined],
+  ['cross-fetch', fetchHttpClient(crossFetch as unknown as FetchLike)],
   ['the global fetch', fetchHttpClient(globalThis.fetch as unknown as FetchLike)],
 ];
 

@@ -2,6 +2,7 @@
 // connections cut mid-body and answers slower than the per-request deadline. Every tracker keeps its
 // polling state through the retries and ends as its operation did; when the attempts run out, the
 // stream errors with the last cause.
+import crossFetch from 'cross-fetch';
 import { defer, merge, tap } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestLimiter } from '../../src/limiter/index';
@@ -23,14 +24,15 @@ const TRACKERS = 40;
  * Fast client settings, with deadlines far from anything but the faults: a request gets 2 s (the
  * simulator answers in milliseconds; a `slow` fault answers after 30 s), and a Node stream body that
  * goes silent is taken as cut after the default 2 s. A loaded machine makes answers later, never
- * late enough to be taken for a fault.
+ * late enough to be taken for a fault. Over cross-fetch, the fallback transport, whose Node stream
+ * bodies are the ones a stall timer watches.
  */
 const REQUEST_TIMEOUT_MS = 2_000;
 const options = {
   delay: 10,
   retry: { maxRetries: 4, baseDelayMs: 5, maxDelayMs: 50, jitter: 0.5 },
   requestTimeoutMs: REQUEST_TIMEOUT_MS,
-  http: fetchHttpClient(),
+  http: fetchHttpClient(crossFetch as unknown as FetchLike),
 };
 
 // Each tracker gets its own operation with a mix of faults, none more often in a row than the retries allow.
@@ -108,7 +110,7 @@ describe('F1 transient faults under stress', () => {
     }
     const client = (): { http: HttpClient; afterThe429: () => { throttled: Event; sent: Event[] } } => {
       const events: Event[] = [];
-      const inner = fetchHttpClient();
+      const inner = fetchHttpClient(crossFetch as unknown as FetchLike);
       const http: HttpClient = (request) =>
         defer(() => {
           events.push({ kind: 'sent', url: request.url, at: Date.now() });

@@ -2,6 +2,7 @@
 // fallback, promptly; nothing hangs, nothing is polluted.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import crossFetch from 'cross-fetch';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHttpClient, trackOperation, type FetchLike, type LroMethod, type OperationSnapshot } from '../../src/index';
@@ -137,7 +138,7 @@ describe('F1 a 100 KB response header over real HTTP', () => {
   });
 
   for (const [name, http] of [
-    ['the default cross-fetch', undefined],
+    ['cross-fetch', fetchHttpClient(crossFetch as unknown as FetchLike)],
     ['the global fetch', fetchHttpClient(globalThis.fetch as unknown as FetchLike)],
   ] as const) {
     it(`F1 with ${name}: the transport refuses it, retried, then a NetworkError`, async () => {

@@ -191,6 +191,7 @@ describe('the packed tarball', () => {
     let site: Server;
     let bundle = '';
     let modules: string[] = [];
+    let lazy: Array<{ fileName: string; modules: string[] }> = [];
     beforeAll(async () => {
       sim = await startSimulator();
       const { stdout } = await run(
@@ -198,12 +199,13 @@ describe('the packed tarball', () => {
         [join(fixtures, 'bundle.mjs'), join(project, 'browser-entry.mjs'), join(project, 'app.js')],
         { cwd: project, timeout: 120_000 },
       );
-      modules = JSON.parse(stdout).modules as string[];
+      ({ modules, lazy } = JSON.parse(stdout) as { modules: string[]; lazy: typeof lazy });
       bundle = readFileSync(join(project, 'app.js'), 'utf8');
       site = createServer((req, res) => {
-        if (req.url?.startsWith('/app.js')) {
+        const chunk = lazy.find(({ fileName }) => req.url === `/${fileName}`);
+        if (req.url?.startsWith('/app.js') || chunk) {
           res.writeHead(200, { 'Content-Type': 'text/javascript' });
-          res.end(bundle);
+          res.end(chunk ? readFileSync(join(project, chunk.fileName)) : bundle);
         } else {
           res.writeHead(200, { 'Content-Type': 'text/html' });
           res.end('<!doctype html><title>rx-lro</title><script type="module" src="/app.js"></script>');
@@ -226,6 +228,13 @@ describe('the packed tarball', () => {
       expect(files.length).toBeGreaterThan(0);
       for (const file of files) expect(file).toMatch(/^\/dist\/(index|chunks\/shared-[\w-]+)\.js$/);
       expect(bundle).not.toMatch(/node:http|startSimulator|createOperationRegistry/);
+    });
+
+    it('holds no cross-fetch: the fallback for runtimes without fetch is a lazy chunk of its own', () => {
+      const crossFetch = (ids: string[]) => ids.filter((id) => id.includes(join('node_modules', 'cross-fetch')));
+      expect(crossFetch(modules)).toEqual([]);
+      expect(bundle).not.toMatch(/whatwg-fetch|XMLHttpRequest/);
+      expect(lazy.flatMap((chunk) => crossFetch(chunk.modules))).not.toEqual([]);
     });
 
     it('runs in headless Chromium and tracks an operation against the simulator', async () => {

@@ -4,6 +4,7 @@
 // port) through every transport, and a fetch whose failures quote the URL in every form it can.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import crossFetch from 'cross-fetch';
 import fc from 'fast-check';
 import * as t from 'io-ts';
 import { lastValueFrom } from 'rxjs';
@@ -150,7 +151,7 @@ const hostileFetch: FetchLike = (url) => {
 };
 
 const TRANSPORTS: Array<[string, () => PollOptions]> = [
-  ['cross-fetch (the default)', () => ({})],
+  ['cross-fetch', () => ({ fetch: crossFetch as unknown as FetchLike })],
   ['the global fetch', () => ({ fetch: globalThis.fetch as unknown as FetchLike })],
   ['nodeHttpClient', () => ({ http: nodeHttpClient() })],
   ['undiciHttpClient', () => ({ http: undiciHttpClient(undiciRequest) })],
