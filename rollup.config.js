@@ -47,8 +47,6 @@ export default [
         chunkFileNames: 'chunks/shared-[hash].cjs',
         sourcemap: true,
         exports: 'named',
-        // cross-fetch, the fallback where there is no global fetch, is loaded with require() in CommonJS.
-        dynamicImportInCjs: false,
       },
     ],
   },
