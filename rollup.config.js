@@ -29,6 +29,10 @@ const self = {
   resolveId: (id) => (id === 'rx-lro' ? path.resolve('src/index.ts') : null),
 };
 
+// A chunk some entries share is named for that; one loaded by a dynamic import, for its module.
+const chunkName = (extension) => (chunk) =>
+  chunk.isDynamicEntry ? `chunks/[name]-[hash].${extension}` : `chunks/shared-[hash].${extension}`;
+
 // The JavaScript is transpiled file by file (types are checked by `npm run typecheck`); one plugin
 // instance serves the JavaScript builds.
 const typescript = transpileTypeScript({ tsconfig: './tsconfig.build.json' });
@@ -39,14 +43,16 @@ export default [
     external,
     plugins: [self, typescript],
     output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/shared-[hash].js', sourcemap: true },
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: chunkName('js'), sourcemap: true },
       {
         dir: 'dist',
         format: 'cjs',
         entryFileNames: '[name].cjs',
-        chunkFileNames: 'chunks/shared-[hash].cjs',
+        chunkFileNames: chunkName('cjs'),
         sourcemap: true,
         exports: 'named',
+        // cross-fetch, the fallback where there is no global fetch, is loaded with require() in CommonJS.
+        dynamicImportInCjs: false,
       },
     ],
   },

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_BODY_BYTES, positiveOption, tooLarge } from './limits';
 import { MAX_TIMER_MS } from '../protocol/delay';
 
 const WHERE = 'rx-lro: fetchHttpClient';
+import type { NodeStreamLike } from './node-stream';
 
 /**
  * The parts of `fetch` rx-lro uses; the global `fetch`, cross-fetch, undici's and node-fetch's all fit.
@@ -66,53 +67,6 @@ export interface FetchClientOptions {
  */
 export const DEFAULT_BODY_STALL_MS = 2000;
 
-/** The parts of a Node readable stream (node-fetch's body) the reader uses. */
-interface NodeStreamLike {
-  on(event: string, listener: (arg?: unknown) => void): unknown;
-  removeListener(event: string, listener: (arg?: unknown) => void): unknown;
-  destroy?: (error?: Error) => void;
-}
-
-// Reads a Node stream body chunk by chunk; a silence longer than `stallMs` ends the read with an
-// error. One timer for the whole body, pushed back at each chunk.
-function readNodeStream(body: NodeStreamLike, stallMs: number, add: (chunk: Uint8Array | string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stalled = (): void => finish(new Error(`the body stopped arriving for ${stallMs} ms (the connection was probably cut)`));
-    let timer = setTimeout(stalled, stallMs);
-    const onData = (chunk: unknown): void => {
-      try {
-        add(chunk as Uint8Array | string);
-      } catch (error) {
-        finish(error);
-        return;
-      }
-      if (typeof timer.refresh === 'function') timer.refresh();
-      else {
-        clearTimeout(timer);
-        timer = setTimeout(stalled, stallMs);
-      }
-    };
-    const onEnd = (): void => finish();
-    const finish = (error?: unknown): void => {
-      clearTimeout(timer);
-      body.removeListener('data', onData);
-      body.removeListener('end', onEnd);
-      body.removeListener('error', finish);
-      if (error === undefined) {
-        resolve();
-        return;
-      }
-      // Releases the socket and the stream; errors of the stream itself are ours to report, not its.
-      body.on('error', () => undefined);
-      if (typeof body.destroy === 'function') body.destroy();
-      reject(error);
-    };
-    body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', finish);
-  });
-}
-
 // Reads a body without ever holding more than the cap: a WHATWG stream (browsers, undici) or a
 // Node stream (node-fetch, which cross-fetch uses in Node); other bodies fall back to `text()`.
 async function readCapped(response: FetchResponseLike, limit: number, stallMs: number): Promise<string> {
@@ -156,6 +110,9 @@ async function readCapped(response: FetchResponseLike, limit: number, stallMs: n
       throw error;
     }
   } else if (body && typeof body.on === 'function') {
+    // Only node-fetch (cross-fetch in a Node without fetch) has such bodies: their reader, with its
+    // stall timer, is loaded the first time one comes, and never in a browser.
+    const { readNodeStream } = await import('./node-stream');
     await readNodeStream(body as NodeStreamLike, stallMs, add);
   } else {
     add(await response.text());

@@ -143,7 +143,7 @@ describe('F1 a 100 KB response header over real HTTP', () => {
   ] as const) {
     it(`F1 with ${name}: the transport refuses it, retried, then a NetworkError`, async () => {
       polls = 0;
-      const options = { delay: 1, retry: { maxRetries: 2, baseDelayMs: 5, jitter: 0 }, ...(http ? { http } : {}) };
+      const options = { delay: 1, retry: { maxRetries: 2, baseDelayMs: 5, jitter: 0 }, http };
       const error = await lastValueFrom(trackOperation({ method: 'PUT', url: `${base}/things/1` }, options).pipe(toArray())).catch(
         (e: unknown) => e,
       );
