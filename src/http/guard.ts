@@ -67,9 +67,16 @@ export function cleartextCredentials(
   headers: Readonly<Record<string, string>>,
   authorizes: boolean,
 ): SecurityError | undefined {
-  if (!/^http:/i.test(url) || isLoopback(url)) return undefined;
-  const named = Object.keys(headers).find((name) => CREDENTIAL_HEADERS.has(name.toLowerCase()));
-  if (!authorizes && named === undefined) return undefined;
+  if (!/^http:/i.test(url)) return undefined;
+  let named: string | undefined;
+  for (const name in headers) {
+    if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
+      named = name;
+      break;
+    }
+  }
+  // Checked at every request: the URL is parsed only when there are credentials to keep from it.
+  if ((!authorizes && named === undefined) || isLoopback(url)) return undefined;
   const what = authorizes ? 'the authorize hook’s credentials' : `the ${named} header`;
   return new SecurityError(url, `${what} would be sent over plain http: to a host that is not loopback; use https:`);
 }

@@ -8,7 +8,7 @@ import { Observable } from 'rxjs';
 import { NetworkError, type HttpClient, type HttpResponse } from 'rx-lro';
 import { readBodyText } from '../protocol/json';
 import { DEFAULT_MAX_BODY_BYTES, tooLarge } from '../http/limits';
-import { headersOf, httpUrl, positive } from './shared';
+import { headersOf, httpUrl, positive, utf8 } from './shared';
 
 export { undiciHttpClient, type UndiciHttpClientOptions, type UndiciRequestLike } from './undici-client';
 
@@ -65,8 +65,9 @@ export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient 
         subscriber.error(error);
       };
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const headers: Record<string, string> = { ...request.headers };
-      if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+      // node:http only reads the headers; a copy is made only to add the body's length.
+      const headers: Record<string, string> =
+        request.body === undefined ? request.headers : { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) };
       const req = send(url, { method: request.method, headers, agent: agents[url.protocol as 'http:' | 'https:'] }, (response) => {
         const declared = Number(response.headers['content-length']);
         if (declared > limit) {
@@ -88,8 +89,7 @@ export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient 
         response.on('end', () => {
           if (done) return;
           done = true;
-          const text = Buffer.concat(chunks).toString('utf8');
-          subscriber.next({ status: response.statusCode ?? 0, headers: headersOf(response.headers), ...readBodyText(text) });
+          subscriber.next({ status: response.statusCode ?? 0, headers: headersOf(response.headers), ...readBodyText(utf8(chunks, size)) });
           subscriber.complete();
         });
         // A connection closed before the body ended: Node says so here (no hang, no stall timer).

@@ -1,4 +1,4 @@
-// What the two Node transports share: option checks, the URL check, headers.
+// What the two Node transports share: option checks, the URL check, headers, the body text.
 import { NetworkError } from 'rx-lro';
 import { positiveOption } from '../http/limits';
 
@@ -21,11 +21,28 @@ export function httpUrl(method: string, url: string): URL | NetworkError {
   return parsed;
 }
 
+// An absolute http(s) URL with a host, by its text: the URL a transport can send to without a check of
+// its own (the transport parses it anyway). Anything else goes through `httpUrl` for its exact error.
+const PLAIN_HTTP_URL = /^https?:\/\/[^\s/?#\\@]+(?:[/?#][^\s]*)?$/i;
+
+/** Whether `url` can go to the transport as it is: an http(s) URL of a plain shape; else see `httpUrl`. */
+export function isPlainHttpUrl(url: string): boolean {
+  return PLAIN_HTTP_URL.test(url);
+}
+
 /** Response headers as rx-lro keeps them: lower-case names, repeated values joined with ', '. */
 export function headersOf(raw: Record<string, string | string[] | undefined>): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  // Both transports give an object of their own (node:http's without a prototype): no inherited keys.
+  for (const name in raw) {
+    const value = raw[name];
+    if (value !== undefined) headers[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
   }
   return headers;
+}
+
+/** The UTF-8 text of a body read as chunks (`size` bytes in all); one chunk is not copied. */
+export function utf8(chunks: readonly Uint8Array[], size: number): string {
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
