@@ -1,8 +1,24 @@
-// One benchmark run in its own process: N concurrent operations through one client, all over the
-// same transport (Node's global fetch), against the simulator at URL. Prints one JSON line.
-//   node --expose-gc bench/client.mjs <loop|core-lro|rx-lro|rx-lro-node|rx-lro-undici> <N> <simulator URL>
-import { createHttpPoller } from '@azure/core-lro';
-import { lastValueFrom } from 'rxjs';
+// One benchmark run in its own process; prints one JSON line.
+//
+//   node --expose-gc bench/client.mjs <client> <N> <simulator URL>
+//
+// N concurrent operations against the simulator at URL, through one client. Each rx-lro transport has
+// its loop: the least a correct client of this one pattern must do, written by hand over the very same
+// transport, so that the ratio of the two is rx-lro's own cost and nothing of the transport's.
+//
+//   loop-fetch, rx-lro-fetch, core-lro   Node's global fetch
+//   loop-undici, rx-lro-undici           undici's pooled `request` (its global dispatcher)
+//   loop-node, rx-lro-node               node:http with a kept-alive agent
+//
+//   node --expose-gc bench/client.mjs <mem-loop|mem-rx-lro> <N>
+//
+// The in-memory run: no network at all. Both clients get the same responses from the same in-memory
+// service, each one macrotask (setImmediate) after its request, and wait with one timer per wait:
+// what is left is each client's own work.
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { clearImmediate, setImmediate } from 'node:timers';
+import { Observable, lastValueFrom } from 'rxjs';
 import { trackOperation } from 'rx-lro';
 import { nodeHttpClient, undiciHttpClient } from 'rx-lro/node';
 
@@ -10,39 +26,96 @@ const [client, nText, base] = process.argv.slice(2);
 const N = Number(nText);
 const DURATION_MS = 2000;
 const INTERVAL_MS = 200;
-const transport = globalThis.fetch;
+// The warm-up runs the same code paths on short operations: compiled, not timed.
+const WARM = { durationMs: 300, intervalMs: 30, operations: 20 };
 let requests = 0;
-const counted = (input, init) => {
-  requests += 1;
-  return transport(input, init);
-};
 
-const opUrl = (i, tag) =>
-  `${base}/subscriptions/bench-${tag}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm${i}/start?api-version=2024-07-01&sim-duration=${DURATION_MS}&sim-retry-after=ms:${INTERVAL_MS}`;
+const opUrl = (i, tag, { durationMs, intervalMs } = { durationMs: DURATION_MS, intervalMs: INTERVAL_MS }) =>
+  `${base}/subscriptions/bench-${tag}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm${i}/start?api-version=2024-07-01&sim-duration=${durationMs}&sim-retry-after=ms:${intervalMs}`;
 
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled', 'cancelled']);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function retryAfterMs(headers) {
-  const ms = Number(headers.get('retry-after-ms'));
-  if (headers.get('retry-after-ms') !== null && Number.isFinite(ms)) return ms;
-  const s = Number(headers.get('retry-after'));
-  return headers.get('retry-after') !== null && Number.isFinite(s) ? s * 1000 : INTERVAL_MS;
+const isTerminal = (status) => TERMINAL.has(String(status).toLowerCase());
+// Retry-After as the loops read it: the simulator's `retry-after-ms`, else `retry-after` in seconds.
+function waitOf(get) {
+  const ms = get('retry-after-ms');
+  if (ms != null && Number.isFinite(Number(ms))) return Number(ms);
+  const s = get('retry-after');
+  return s != null && Number.isFinite(Number(s)) ? Number(s) * 1000 : INTERVAL_MS;
 }
 
-// The limit: the least a correct client must do, written by hand for this one pattern.
-async function handWritten(url) {
-  const first = await counted(url, { method: 'POST', headers: { accept: 'application/json' } });
-  const monitor = new URL(first.headers.get('azure-asyncoperation'), url).href;
-  let wait = retryAfterMs(first.headers);
-  await first.arrayBuffer();
-  for (;;) {
-    await sleep(wait);
-    const response = await counted(monitor, { headers: { accept: 'application/json' } });
-    const body = await response.json();
-    if (TERMINAL.has(String(body.status).toLowerCase())) return body.status;
-    wait = retryAfterMs(response.headers);
-  }
+// --- The loops, one per transport ---------------------------------------------------------------
+
+function fetchLoop() {
+  const send = (url, init) => {
+    requests += 1;
+    return fetch(url, init);
+  };
+  return async (url) => {
+    const first = await send(url, { method: 'POST', headers: { accept: 'application/json' } });
+    const monitor = new URL(first.headers.get('azure-asyncoperation'), url).href;
+    let wait = waitOf((name) => first.headers.get(name));
+    await first.arrayBuffer();
+    for (;;) {
+      await sleep(wait);
+      const response = await send(monitor, { headers: { accept: 'application/json' } });
+      const body = await response.json();
+      if (isTerminal(body.status)) return body.status;
+      wait = waitOf((name) => response.headers.get(name));
+    }
+  };
 }
+
+function undiciLoop(request) {
+  const send = (url, options) => {
+    requests += 1;
+    return request(url, options);
+  };
+  return async (url) => {
+    const first = await send(url, { method: 'POST', headers: { accept: 'application/json' } });
+    const monitor = new URL(first.headers['azure-asyncoperation'], url).href;
+    let wait = waitOf((name) => first.headers[name]);
+    await first.body.dump();
+    for (;;) {
+      await sleep(wait);
+      const response = await send(monitor, { method: 'GET', headers: { accept: 'application/json' } });
+      const body = await response.body.json();
+      if (isTerminal(body.status)) return body.status;
+      wait = waitOf((name) => response.headers[name]);
+    }
+  };
+}
+
+function nodeLoop() {
+  // As nodeHttpClient() sets its pool up.
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 256, timeout: 15_000 });
+  const send = (method, url) =>
+    new Promise((resolve, reject) => {
+      requests += 1;
+      const req = httpRequest(url, { method, headers: { accept: 'application/json' }, agent }, (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => resolve({ headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  return async (url) => {
+    const first = await send('POST', url);
+    const monitor = new URL(first.headers['azure-asyncoperation'], url).href;
+    let wait = waitOf((name) => first.headers[name]);
+    for (;;) {
+      await sleep(wait);
+      const response = await send('GET', monitor);
+      const body = JSON.parse(response.text);
+      if (isTerminal(body.status)) return body.status;
+      wait = waitOf((name) => response.headers[name]);
+    }
+  };
+}
+
+// --- The clients over them ----------------------------------------------------------------------
 
 async function toOperationResponse(response, method, url) {
   const text = await response.text();
@@ -52,51 +125,123 @@ async function toOperationResponse(response, method, url) {
   return { flatResponse: body, rawResponse: { statusCode: response.status, headers, body, request: { method, url } } };
 }
 
-async function coreLro(url) {
-  const poller = createHttpPoller(
-    {
-      sendInitialRequest: async () =>
-        toOperationResponse(await counted(url, { method: 'POST', headers: { accept: 'application/json' } }), 'POST', url),
-      sendPollRequest: async (path) => toOperationResponse(await counted(path, { headers: { accept: 'application/json' } }), 'GET', path),
-    },
-    { intervalInMs: INTERVAL_MS, baseUrl: base, resolveOnUnsuccessful: true },
-  );
-  await poller.pollUntilDone();
-  return poller.operationState?.status;
+// @azure/core-lro's poller over the global fetch: a reference, not a loop.
+async function coreLro() {
+  const { createHttpPoller } = await import('@azure/core-lro');
+  const send = (url, init) => {
+    requests += 1;
+    return fetch(url, init);
+  };
+  return async (url) => {
+    const poller = createHttpPoller(
+      {
+        sendInitialRequest: async () =>
+          toOperationResponse(await send(url, { method: 'POST', headers: { accept: 'application/json' } }), 'POST', url),
+        sendPollRequest: async (path) => toOperationResponse(await send(path, { headers: { accept: 'application/json' } }), 'GET', path),
+      },
+      { intervalInMs: INTERVAL_MS, baseUrl: base, resolveOnUnsuccessful: true },
+    );
+    await poller.pollUntilDone();
+    return poller.operationState?.status;
+  };
 }
 
-async function rxLro(url) {
-  const last = await lastValueFrom(trackOperation({ method: 'POST', url }, { fetch: counted, delay: INTERVAL_MS }));
-  return last.status;
-}
-
-// rx-lro over another transport (an HttpClient), every request counted.
+// rx-lro's trackOperation over an HttpClient, every request counted.
 function rxLroOver(http) {
-  const countedHttp = (request) => {
+  const counted = (request) => {
     requests += 1;
     return http(request);
   };
+  return async (url) => (await lastValueFrom(trackOperation({ method: 'POST', url }, { http: counted, delay: INTERVAL_MS }))).status;
+}
+
+function rxLroFetch() {
+  const counted = (url, init) => {
+    requests += 1;
+    return fetch(url, init);
+  };
+  return async (url) => (await lastValueFrom(trackOperation({ method: 'POST', url }, { fetch: counted, delay: INTERVAL_MS }))).status;
+}
+
+// --- In memory ----------------------------------------------------------------------------------
+
+const MEM_BASE = 'https://management.bench.example';
+// The same answers for both clients: 202 with the monitor's URL, then `Running` until the last poll.
+// Each answer is a new object, as a transport makes one per response.
+function inMemoryService(polls) {
+  const left = new Map();
+  return (method, url) => {
+    if (method === 'POST') {
+      const monitor = `${url.slice(0, url.indexOf('/start'))}/operationStatuses/op?api-version=2024-07-01`;
+      left.set(monitor, polls);
+      return { status: 202, headers: { 'azure-asyncoperation': monitor, 'retry-after-ms': String(INTERVAL_MS) }, body: undefined };
+    }
+    const remaining = left.get(url) - 1;
+    left.set(url, remaining);
+    if (remaining > 0) return { status: 200, headers: { 'retry-after-ms': String(INTERVAL_MS) }, body: { status: 'Running' } };
+    left.delete(url);
+    return { status: 200, headers: {}, body: { status: 'Succeeded' } };
+  };
+}
+const memUrl = (i, tag) =>
+  `${MEM_BASE}/subscriptions/${tag}/providers/Microsoft.Compute/virtualMachines/vm${i}/start?api-version=2024-07-01`;
+
+function memLoop(respond) {
+  const send = (method, url) =>
+    new Promise((resolve) => {
+      requests += 1;
+      setImmediate(() => resolve(respond(method, url)));
+    });
   return async (url) => {
-    const last = await lastValueFrom(trackOperation({ method: 'POST', url }, { http: countedHttp, delay: INTERVAL_MS }));
-    return last.status;
+    const first = await send('POST', url);
+    const monitor = new URL(first.headers['azure-asyncoperation'], url).href;
+    let wait = waitOf((name) => first.headers[name]);
+    for (;;) {
+      await sleep(wait);
+      const response = await send('GET', monitor);
+      if (isTerminal(response.body.status)) return response.body.status;
+      wait = waitOf((name) => response.headers[name]);
+    }
   };
 }
 
+function memRxLro(respond) {
+  const http = (request) =>
+    new Observable((subscriber) => {
+      requests += 1;
+      const immediate = setImmediate(() => {
+        subscriber.next(respond(request.method, request.url));
+        subscriber.complete();
+      });
+      return () => clearImmediate(immediate);
+    });
+  return async (url) => (await lastValueFrom(trackOperation({ method: 'POST', url }, { http, delay: INTERVAL_MS }))).status;
+}
+
+const IDEAL_POLLS = DURATION_MS / INTERVAL_MS;
 const clients = {
-  loop: () => handWritten,
-  'core-lro': () => coreLro,
-  'rx-lro': () => rxLro,
-  // node:http with kept-alive pools instead of fetch.
-  'rx-lro-node': () => rxLroOver(nodeHttpClient()),
-  // undici's pooled `request` (its global dispatcher). undici is loaded for this client only: once
-  // loaded, its global dispatcher would also carry the global fetch of the other clients.
+  'loop-fetch': fetchLoop,
+  'rx-lro-fetch': rxLroFetch,
+  'core-lro': coreLro,
+  // undici is loaded for these clients only: once loaded, its global dispatcher would also carry the
+  // global fetch of the other clients.
+  'loop-undici': async () => undiciLoop((await import('undici')).request),
   'rx-lro-undici': async () => rxLroOver(undiciHttpClient((await import('undici')).request)),
+  'loop-node': nodeLoop,
+  'rx-lro-node': () => rxLroOver(nodeHttpClient()),
+  'mem-loop': () => memLoop(inMemoryService(IDEAL_POLLS)),
+  'mem-rx-lro': () => memRxLro(inMemoryService(IDEAL_POLLS)),
 };
 if (!Object.hasOwn(clients, client)) throw new Error(`unknown client ${client}`);
+const inMemory = client.startsWith('mem-');
 const run = await clients[client]();
+const urlOf = inMemory ? (i, tag) => memUrl(i, tag) : (i, tag) => opUrl(i, tag);
 
-// Warm-up (not measured): load and compile every path once.
-await Promise.all(Array.from({ length: 5 }, (_, i) => run(opUrl(i, `warm-${client}`))));
+// Warm-up (not measured): the same paths, compiled on short operations. In memory the waits are the
+// same as measured ones, and few operations suffice.
+await Promise.all(
+  Array.from({ length: WARM.operations }, (_, i) => run(inMemory ? memUrl(i, `warm-${client}`) : opUrl(i, `warm-${client}`, WARM))),
+);
 globalThis.gc?.();
 await sleep(50);
 requests = 0;
@@ -110,12 +255,23 @@ const sampler = setInterval(() => {
   peakHeap = Math.max(peakHeap, m.heapUsed);
 }, 20);
 
-// Mid-run, when most trackers wait between polls: the heap that survives a full GC, per tracker.
+// Mid-run, when most trackers wait between polls: the heap that survives a full GC, per tracker. The
+// forced GC is left out of the GC time below.
 let idleHeap = null;
+const forced = { from: Infinity, to: -Infinity };
 const idleSample = setTimeout(() => {
+  forced.from = performance.now();
   globalThis.gc?.();
+  forced.to = performance.now();
   idleHeap = process.memoryUsage().heapUsed;
 }, DURATION_MS / 2);
+
+// Time the main thread spends in the garbage collector during the run, but for that forced GC.
+let gcMs = 0;
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (entry.startTime < forced.from || entry.startTime > forced.to) gcMs += entry.duration;
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 
 const cpu0 = process.cpuUsage();
 const latencies = [];
@@ -126,7 +282,7 @@ await Promise.all(
   Array.from({ length: N }, async (_, i) => {
     const sentAt = performance.now();
     try {
-      const status = await run(opUrl(i, tag));
+      const status = await run(urlOf(i, tag));
       if (String(status).toLowerCase() !== 'succeeded') errors += 1;
       // The simulator finishes the operation DURATION_MS after it receives the initial request.
       latencies.push(performance.now() - (sentAt + DURATION_MS));
@@ -138,18 +294,24 @@ await Promise.all(
   }),
 );
 const cpu = process.cpuUsage(cpu0);
+// Entries are delivered asynchronously: one more turn for the last ones.
+await new Promise((resolve) => setImmediate(resolve));
+gcObserver.disconnect();
 clearTimeout(idleSample);
 clearInterval(sampler);
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? null;
+const cpuUs = cpu.user + cpu.system;
 console.log(
   JSON.stringify({
+    kind: inMemory ? 'memory' : 'network',
     client,
     n: N,
     errors,
     requests,
     requestsPerOp: requests / N,
-    cpuUsPerRequest: (cpu.user + cpu.system) / requests,
+    cpuUsPerRequest: cpuUs / requests,
+    gcShare: gcMs / (cpuUs / 1000),
     rssPerTracker: (peakRss - baseline.rss) / N,
     heapPerTracker: (peakHeap - baseline.heapUsed) / N,
     idleHeapPerTracker: idleHeap === null ? null : (idleHeap - baseline.heapUsed) / N,
