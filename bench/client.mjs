@@ -273,6 +273,7 @@ const gcObserver = new PerformanceObserver((list) => {
 });
 gcObserver.observe({ entryTypes: ['gc'] });
 
+const started = performance.now();
 const cpu0 = process.cpuUsage();
 const latencies = [];
 let errors = 0;
@@ -288,7 +289,7 @@ await Promise.all(
       latencies.push(performance.now() - (sentAt + DURATION_MS));
     } catch (error) {
       errors += 1;
-      const kind = `${error?.name ?? 'Error'}: ${String(error?.reason ?? error?.message ?? error).slice(0, 120)}`;
+      const kind = `${error?.name ?? 'Error'}${error?.method ? ` (${error.method})` : ''}: ${String(error?.reason ?? error?.message ?? error).slice(0, 120)}`;
       errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
     }
   }),
@@ -310,6 +311,7 @@ console.log(
     errors,
     requests,
     requestsPerOp: requests / N,
+    wallMs: performance.now() - started,
     cpuUsPerRequest: cpuUs / requests,
     gcShare: gcMs / (cpuUs / 1000),
     rssPerTracker: (peakRss - baseline.rss) / N,

@@ -5,6 +5,9 @@
 //   BENCH_N=100 BENCH_REPEAT=1 npm run bench                  a quick run
 //   BENCH_CLIENTS=loop-undici,rx-lro-undici npm run bench     some clients only (pair each with its loop)
 //   BENCH_LARGE_REPEAT=3                                       runs per client at N >= 10,000 (default 1)
+//   BENCH_LARGE_CLIENTS=…                                      clients at N >= 10,000 (default: all but
+//                                                              core-lro, a reference only, which takes
+//                                                              minutes there)
 //   BENCH_MEMORY_N=0                                           no in-memory run (default 2000 trackers)
 //   BENCH_FROM=<file>                                          the report again, from the JSON lines an
 //                                                              earlier run printed (npm run bench | tee <file>)
@@ -14,7 +17,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { BUDGETS, TERSER, measure } from '../scripts/size.mjs';
+import { BUDGETS, TERSER, measure, measureReferences } from '../scripts/size.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
@@ -36,9 +39,11 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const LARGE = 10_000;
 const LARGE_REPEAT = Number(process.env.BENCH_LARGE_REPEAT ?? 1);
 const CLIENTS = list(process.env.BENCH_CLIENTS ?? NETWORK_CLIENTS.join(','));
+const LARGE_CLIENTS = list(process.env.BENCH_LARGE_CLIENTS ?? CLIENTS.filter((client) => client !== 'core-lro').join(','));
 const MEMORY_N = Number(process.env.BENCH_MEMORY_N ?? 2000);
-for (const client of CLIENTS) if (!NETWORK_CLIENTS.includes(client)) throw new Error(`unknown client ${client}`);
+for (const client of [...CLIENTS, ...LARGE_CLIENTS]) if (!NETWORK_CLIENTS.includes(client)) throw new Error(`unknown client ${client}`);
 const repeatsFor = (n) => (n >= LARGE ? LARGE_REPEAT : REPEAT);
+const clientsFor = (n) => (n >= LARGE ? LARGE_CLIENTS : CLIENTS);
 
 async function runClient(client, n, url) {
   const args = ['--expose-gc', join(root, 'bench', 'client.mjs'), client, String(n), ...(url ? [url] : [])];
@@ -71,7 +76,7 @@ async function runAll() {
         });
         simulator.on('exit', (code) => reject(new Error(`the simulator exited (${code})`)));
       });
-      for (const n of SIZES) results.push(...(await interleaved(CLIENTS, n, repeatsFor(n), url)));
+      for (const n of SIZES) results.push(...(await interleaved(clientsFor(n), n, repeatsFor(n), url)));
     } finally {
       simulator.kill();
     }
@@ -169,6 +174,7 @@ const memoryTable = [
 ];
 
 const sizes = await measure(root);
+const references = await measureReferences(root);
 const sizeTable = [
   '| entry | minified KB | gzipped KB | budget KB | lazy chunks, gzipped KB |',
   '| --- | ---: | ---: | ---: | --- |',
@@ -179,6 +185,10 @@ const sizeTable = [
     });
     return `| \`${name}\` | ${kb(size.minified)} | ${(size.gzipped / 1024).toFixed(2)} | ${(BUDGETS[name] / 1024).toFixed(2)} | ${lazy.join('; ') || '–'} |`;
   }),
+  ...Object.entries(references).map(
+    ([name, size]) =>
+      `| for comparison: ${name.replace(/@[\w/-]+/g, '`$&`')} | ${kb(size.minified)} | ${(size.gzipped / 1024).toFixed(2)} | – | – |`,
+  ),
 ];
 
 const report = `# Benchmark results
@@ -197,7 +207,8 @@ Written by \`npm run bench\` (\`bench/run.mjs\`) on ${new Date().toISOString().s
   \`request\`; \`rx-lro-undici\`, \`trackOperation\` over \`undiciHttpClient(request)\`. **node:http**:
   \`loop-node\` over \`http.request\` with a kept-alive agent set up as \`nodeHttpClient()\` sets its own;
   \`rx-lro-node\`, \`trackOperation\` over \`nodeHttpClient()\`.
-- Runs: ${REPEAT} per client and N (${LARGE_REPEAT} at N = ${thousands(LARGE)}), interleaved (every client once
+- Runs: ${REPEAT} per client and N (${LARGE_REPEAT} at N = ${thousands(LARGE)}${LARGE_CLIENTS.includes('core-lro') ? '' : ', where core-lro, a reference only, is left out: it takes minutes there'}),
+  interleaved (every client once
   per round, the order rotating each round); medians shown. Each process warms up on 20 short
   operations first (not measured).
 - CPU is the client process's user + system time over the run, divided by the requests it sent.
