@@ -125,7 +125,10 @@ export function undiciHttpClient<Dispatcher = never>(
         (response) => {
           const { body } = response;
           // The body is destroyed when the read stops early; its error then is ours, not the process's.
+          let stopped = false;
           const fail = (error: Error): void => {
+            if (stopped) return;
+            stopped = true;
             body.on('error', ignore);
             body.destroy();
             // After unsubscribe the abort ends the read; nobody listens any more.
