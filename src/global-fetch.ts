@@ -1,5 +1,6 @@
 // rx-lro/global-fetch: the platform's own `fetch`, for apps that target browsers and Node >= 18 and
-// want no polyfill: point the bundler's `cross-fetch` at this module (see the README).
+// want no polyfill chunk at all: point the bundler's `cross-fetch` at this module (see the README).
+// Without it, cross-fetch is only a lazy chunk, loaded where there is no global fetch.
 /**
  * The platform's own `fetch`, for bundlers to use in place of cross-fetch.
  * @example

@@ -1,7 +1,7 @@
 // rx-lro/node: Node transports, over node:http and node:https with kept-alive, pooled connections,
 // or over undici's `request` handed in by the user. In Node the HTTP client dominates what a tracker
 // costs; these do less per request than a fetch. Node only: browsers and other runtimes keep the
-// default (cross-fetch) or the global fetch.
+// default (the global fetch, cross-fetch where there is none).
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Observable } from 'rxjs';
