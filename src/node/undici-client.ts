@@ -2,7 +2,7 @@
 // itself never depends on undici (nor do its types: the shapes below are what it reads of undici).
 import { EventEmitter } from 'node:events';
 import { Observable } from 'rxjs';
-import { NetworkError, type HttpClient, type HttpResponse } from 'rx-lro';
+import { NetworkError, ProtocolError, type HttpClient, type HttpRequest, type HttpResponse } from 'rx-lro';
 import { readBodyText } from '../protocol/json';
 import { DEFAULT_MAX_BODY_BYTES, tooLarge } from '../http/limits';
 import { headersOf, httpUrl, isPlainHttpUrl, positive, utf8 } from './shared';
@@ -61,11 +61,66 @@ export interface UndiciHttpClientOptions<Dispatcher = never> {
 
 const ignore = (): void => undefined;
 
+type UndiciBody = Awaited<ReturnType<UndiciRequestLike>>['body'];
+
+// Sends one request through undici's `request` with its abort signal; a throw becomes a rejection.
+function send<Dispatcher>(
+  request: UndiciRequestLike<Dispatcher>,
+  httpRequest: HttpRequest,
+  signal: EventEmitter,
+  dispatcher: Dispatcher | undefined,
+): ReturnType<UndiciRequestLike<Dispatcher>> {
+  const init: Parameters<UndiciRequestLike<Dispatcher>>[1] = {
+    method: httpRequest.method as Parameters<UndiciRequestLike>[1]['method'],
+    // undici only reads them.
+    headers: httpRequest.headers,
+    signal,
+    maxRedirections: 0,
+  };
+  if (httpRequest.body !== undefined) init.body = httpRequest.body;
+  if (dispatcher !== undefined) init.dispatcher = dispatcher;
+  try {
+    return request(httpRequest.url, init);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+// A body left unread is destroyed; its error then is ours to ignore, not the process's.
+function discard(body: UndiciBody): void {
+  body.on('error', ignore);
+  body.destroy();
+}
+
+// Reads a body by its events, up to the cap: `end` gets its text, or `fail` the error that stopped
+// it (over the cap, cut), once; a read that stops early destroys the body.
+function readBody(body: UndiciBody, limit: number, end: (text: string) => void, fail: (error: Error) => void): void {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let stopped = false;
+  const stop = (error: Error): void => {
+    if (stopped) return;
+    stopped = true;
+    discard(body);
+    fail(error);
+  };
+  body.on('data', (chunk: Uint8Array) => {
+    size += chunk.byteLength;
+    if (size > limit) stop(tooLarge(limit));
+    else chunks.push(chunk);
+  });
+  body.on('error', stop);
+  body.on('end', () => {
+    if (!stopped) end(utf8(chunks, size));
+  });
+}
+
 /**
  * The network seam over undici's pooled `request`, given by the caller (rx-lro does not depend on
  * undici). Each subscription sends one request with its own abort signal (an EventEmitter, which
- * undici takes at a small part of an `AbortController`'s cost); unsubscribing aborts it (rule F3). Redirects come back as they are, for rx-lro to follow through its origin rules;
- * a body over the cap is a `ProtocolError` (F2), a body cut short a `NetworkError`.
+ * undici takes at a small part of an `AbortController`'s cost); unsubscribing aborts it (rule F3).
+ * Redirects come back as they are, for rx-lro to follow through its origin rules; a body over the
+ * cap is a `ProtocolError` (F2), a body cut short a `NetworkError`.
  *
  * @example
  * ```ts
@@ -106,60 +161,37 @@ export function undiciHttpClient<Dispatcher = never>(
       const signal: EventEmitter & { aborted?: boolean } = new EventEmitter();
       // Settled: the response or the error is given, and there is nothing left to abort.
       let settled = false;
-      const init: Parameters<UndiciRequestLike<Dispatcher>>[1] = {
-        method: method as Parameters<UndiciRequestLike>[1]['method'],
-        // undici only reads them.
-        headers: httpRequest.headers,
-        signal,
-        maxRedirections: 0,
+      const sent = send(request, httpRequest, signal, dispatcher);
+      // The request's end, once: after unsubscribe nobody listens any more.
+      const settle = (error: Error): void => {
+        if (settled || signal.aborted) return;
+        settled = true;
+        subscriber.error(error);
       };
-      if (httpRequest.body !== undefined) init.body = httpRequest.body;
-      if (dispatcher !== undefined) init.dispatcher = dispatcher;
-      let sent: ReturnType<UndiciRequestLike<Dispatcher>>;
-      try {
-        sent = request(url, init);
-      } catch (error) {
-        sent = Promise.reject(error);
-      }
       sent.then(
         (response) => {
           const { body } = response;
-          // The body is destroyed when the read stops early; its error then is ours, not the process's.
-          let stopped = false;
-          const fail = (error: Error): void => {
-            if (stopped) return;
-            stopped = true;
-            body.on('error', ignore);
-            body.destroy();
-            // After unsubscribe the abort ends the read; nobody listens any more.
+          if (signal.aborted) return discard(body);
+          if (Number(response.headers['content-length']) > limit) {
+            discard(body);
+            return settle(tooLarge(limit));
+          }
+          const answer = (text: string): void => {
             if (settled || signal.aborted) return;
             settled = true;
-            subscriber.error(error);
-          };
-          if (signal.aborted) return fail(new Error('aborted'));
-          if (Number(response.headers['content-length']) > limit) return fail(tooLarge(limit));
-          const chunks: Uint8Array[] = [];
-          let size = 0;
-          body.on('data', (chunk: Uint8Array) => {
-            size += chunk.byteLength;
-            if (size > limit) fail(tooLarge(limit));
-            else chunks.push(chunk);
-          });
-          body.on('error', (error: Error) => fail(new NetworkError(method, url, `the body could not be read: ${describeFailure(error)}`)));
-          body.on('end', () => {
-            if (settled || signal.aborted) return;
-            settled = true;
-            subscriber.next({ status: response.statusCode, headers: headersOf(response.headers), ...readBodyText(utf8(chunks, size)) });
+            subscriber.next({ status: response.statusCode, headers: headersOf(response.headers), ...readBodyText(text) });
             subscriber.complete();
-          });
-          return undefined;
+          };
+          return readBody(body, limit, answer, (error) =>
+            settle(
+              error instanceof ProtocolError
+                ? error
+                : new NetworkError(method, url, `the body could not be read: ${describeFailure(error)}`),
+            ),
+          );
         },
-        (error: unknown) => {
-          // After unsubscribe the abort rejects the request; nobody listens, and nothing is unhandled.
-          if (signal.aborted) return;
-          settled = true;
-          subscriber.error(new NetworkError(method, url, describeFailure(error)));
-        },
+        // After unsubscribe the abort rejects the request; settle ignores it, and nothing is unhandled.
+        (error: unknown) => settle(new NetworkError(method, url, describeFailure(error))),
       );
       return () => {
         if (settled) return;
