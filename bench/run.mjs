@@ -246,8 +246,8 @@ ${fullTable.join('\n')}
 ## Size
 
 Each browser entry bundled by \`scripts/size.mjs\` as an app would bundle it: rollup with node-resolve
-(the browser condition) and commonjs, every dependency bundled but rxjs (the add-ons reach the core by
-name, so it is not counted in theirs), terser (\`${JSON.stringify(TERSER)}\`), gzipped at level 9.
+(the browser condition) and commonjs, every dependency bundled but rxjs (the core's own files are left out
+of the add-ons': an app that uses one holds the core once), terser (\`${JSON.stringify(TERSER)}\`), gzipped at level 9.
 The budget holds the entry chunk, which loads with the page; lazy chunks load only when needed
 (cross-fetch where there is no global \`fetch\`, the reader of node-fetch's stream bodies when one comes).
 
