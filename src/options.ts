@@ -46,7 +46,7 @@ export interface RetryOptions {
  * ```
  */
 export interface PollOptions<T = unknown> {
-  /** The `fetch` to send requests with. Default: cross-fetch. Not with `http`, which sends requests itself. */
+  /** The `fetch` to send requests with. Default: the platform's own `fetch` (cross-fetch, loaded on first use, where there is none). Not with `http`, which sends requests itself. */
   fetch?: FetchLike;
   /** The network seam itself (requests in, one response out). Default: `fetchHttpClient(fetch)`. */
   http?: HttpClient;
