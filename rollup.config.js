@@ -33,6 +33,20 @@ const self = {
 const chunkName = (extension) => (chunk) =>
   chunk.isDynamicEntry ? `chunks/[name]-[hash].${extension}` : `chunks/shared-[hash].${extension}`;
 
+// The package is "type": "module", so TypeScript reads a .d.ts as an ES module, and a CommonJS
+// project (module node16) could not `require` it (TS1479). The `require` condition's types are the
+// same declarations as .d.cts, which TypeScript reads as CommonJS.
+const commonJsDeclarations = {
+  name: 'rx-lro-d-cts',
+  generateBundle(_options, bundle) {
+    for (const file of Object.values(bundle)) {
+      if (file.type !== 'chunk' || !file.fileName.endsWith('.d.ts')) continue;
+      const code = file.code.replace(/(from\s+['"]\.{1,2}\/[^'"]+)\.js(['"])/g, '$1.cjs$2');
+      this.emitFile({ type: 'asset', fileName: file.fileName.replace(/\.d\.ts$/, '.d.cts'), source: code });
+    }
+  },
+};
+
 // The JavaScript is transpiled file by file (types are checked by `npm run typecheck`); one plugin
 // instance serves the JavaScript builds.
 const typescript = transpileTypeScript({ tsconfig: './tsconfig.build.json' });
@@ -67,7 +81,7 @@ export default [
     // Named by their .d.ts, which emitDeclarations makes in one program for rollup-plugin-dts to bundle.
     input: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, file.replace(/\.ts$/, '.d.ts')])),
     external: (id) => external(id) || /^rx-lro(\/|$)/.test(id),
-    plugins: [emitDeclarations({ tsconfig: './tsconfig.build.json' }), dts({ tsconfig: './tsconfig.build.json' })],
+    plugins: [emitDeclarations({ tsconfig: './tsconfig.build.json' }), dts({ tsconfig: './tsconfig.build.json' }), commonJsDeclarations],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
   },
 ];

@@ -6,9 +6,9 @@ import type { HttpClient, HttpResponse } from './http-client';
 import { describeFailure } from './failure';
 import { DEFAULT_MAX_BODY_BYTES, positiveOption, tooLarge } from './limits';
 import { MAX_TIMER_MS } from '../protocol/delay';
+import type { NodeStreamLike } from './node-stream';
 
 const WHERE = 'rx-lro: fetchHttpClient';
-import type { NodeStreamLike } from './node-stream';
 
 /**
  * The parts of `fetch` rx-lro uses; the global `fetch`, cross-fetch, undici's and node-fetch's all fit.

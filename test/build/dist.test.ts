@@ -15,12 +15,11 @@ afterEach(() => server?.close());
 describe('the built package', () => {
   it('writes every file its exports map names', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    const files: string[] = [];
-    for (const entry of Object.values(pkg.exports as Record<string, string | Record<string, string>>)) {
-      if (typeof entry === 'string') files.push(entry);
-      else files.push(...Object.values(entry));
-    }
-    files.push(pkg.main, pkg.module, pkg.types);
+    // Every condition's file, however deep the conditions nest (import/require, then types/default).
+    const conditions = (entry: unknown): string[] =>
+      typeof entry === 'string' ? [entry] : Object.values(entry as object).flatMap(conditions);
+    const files = [...conditions(pkg.exports), pkg.main, pkg.module, pkg.types];
+    expect(files.filter((file) => file.endsWith('.d.cts')).length).toBe(6);
     for (const file of files) expect(existsSync(join(root, file)), file).toBe(true);
     expect(pkg.sideEffects).toBe(false);
   });

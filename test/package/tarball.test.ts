@@ -69,10 +69,10 @@ describe('the packed tarball', () => {
   it('ships dist, bin, docs/conformance.md and the README only, with every file its exports map names', () => {
     const installed = join(project, 'node_modules', 'rx-lro');
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
-    for (const entry of Object.values(pkg.exports as Record<string, string | Record<string, string>>)) {
-      for (const file of typeof entry === 'string' ? [entry] : Object.values(entry))
-        expect(existsSync(join(installed, file)), file).toBe(true);
-    }
+    // Every condition's file, however deep the conditions nest (import/require, then types/default).
+    const files = (entry: unknown): string[] => (typeof entry === 'string' ? [entry] : Object.values(entry as object).flatMap(files));
+    expect(files(pkg.exports).filter((file) => file.endsWith('.d.cts')).length).toBe(6);
+    for (const file of files(pkg.exports)) expect(existsSync(join(installed, file)), file).toBe(true);
     expect(existsSync(join(installed, 'src'))).toBe(false);
     expect(existsSync(join(installed, 'test'))).toBe(false);
   });
@@ -184,6 +184,46 @@ describe('the packed tarball', () => {
       listener: { done: 'succeeded', stoppedAt: true },
       epic: { done: 'succeeded', stoppedAt: true },
     });
+  });
+
+  it('TypeScript in a CommonJS project (module node16): the require condition has CommonJS declarations, so importing compiles', async () => {
+    const dir = join(project, 'commonjs-ts');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'commonjs-ts', private: true, type: 'commonjs' }));
+    writeFileSync(
+      join(dir, 'index.ts'),
+      [
+        "import { trackOperation, isLroError, type OperationSnapshot } from 'rx-lro';",
+        "import { createOperationRegistry } from 'rx-lro/registry';",
+        "import { createRequestLimiter } from 'rx-lro/limiter';",
+        'const limiter = createRequestLimiter({ maxConcurrent: 2 });',
+        "trackOperation({ method: 'PUT', url: 'https://example.com/r' }, { limiter }).subscribe((s: OperationSnapshot) => console.log(s.state, isLroError(s)));",
+        'createOperationRegistry({ maxConcurrent: 2 }).dispose();',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'node16',
+          moduleResolution: 'node16',
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          lib: ['es2022', 'dom'],
+          types: [],
+        },
+        files: ['index.ts'],
+      }),
+    );
+    const result = await run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { cwd: dir, timeout: 120_000 }).then(
+      () => ({ code: 0, out: '' }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, out: error.stdout }),
+    );
+    expect(result.out).toBe('');
+    expect(result.code).toBe(0);
   });
 
   describe('a browser bundle of the core', () => {
