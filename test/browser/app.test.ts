@@ -4,21 +4,20 @@
 // resume (never re-sent) and finish with the right results, then cancel a fourth.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/testing/index';
 import { launchChromium } from '../support/browser';
+import { startSite, type Site } from '../support/site';
 
 const root = join(__dirname, '..', '..');
 const appDir = join(root, 'examples', 'browser');
 const run = promisify(execFile);
 
 let sim: Simulator;
-let site: Server;
+let site: Site | undefined;
 let siteUrl = '';
 let browser: Browser;
 
@@ -35,7 +34,7 @@ beforeAll(async () => {
     },
   );
   sim = await startSimulator();
-  site = createServer((req, res) => {
+  site = await startSite((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(appDir, path === '/' ? 'index.html' : path);
     if (!file.startsWith(appDir) || !existsSync(file)) {
@@ -46,18 +45,14 @@ beforeAll(async () => {
     res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
   });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  siteUrl = site.url;
   browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await sim?.close();
-  if (site) {
-    site.closeAllConnections();
-    await new Promise((resolve) => site.close(resolve));
-  }
+  await site?.close();
 });
 
 interface Row {

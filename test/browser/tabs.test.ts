@@ -4,8 +4,6 @@
 // the leader's page closes mid-flight, another page finishes every operation from the resume
 // tokens, and no initial request is sent again; when the next leader's page hides, the third takes over.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryState } from '../../src/registry/index';
 import { startSimulator, type RecordedRequest, type Simulator } from '../../src/testing/index';
 import { launchChromium } from '../support/browser';
+import { startSite, type Site } from '../support/site';
 
 const root = join(__dirname, '..', '..');
 let sim: Simulator;
-let site: Server;
+let site: Site | undefined;
 let siteUrl = '';
 let browser: Browser;
 let bundle = '';
@@ -45,7 +44,7 @@ beforeAll(async () => {
   bundle = (await build.generate({ format: 'es' })).output[0].code;
   await build.close();
   sim = await startSimulator();
-  site = createServer((req, res) => {
+  site = await startSite((req, res) => {
     if (req.url?.startsWith('/tabs.js')) {
       res.writeHead(200, { 'Content-Type': 'text/javascript' });
       res.end(bundle);
@@ -54,18 +53,14 @@ beforeAll(async () => {
       res.end('<!doctype html><title>tabs</title><script type="module" src="/tabs.js"></script>');
     }
   });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  siteUrl = site.url;
   browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await sim?.close();
-  if (site) {
-    site.closeAllConnections();
-    await new Promise((resolve) => site.close(resolve));
-  }
+  await site?.close();
 });
 
 interface Tab {

@@ -5,15 +5,14 @@
 // with its listener middleware and with redux-observable, and the React hook in Chromium.
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/testing/index';
 import { RECIPES } from '../docs/snippets';
 import { findChromium, launchChromium } from '../support/browser';
+import { startSite, type Site } from '../support/site';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -24,6 +23,14 @@ const version = (name: string): string => JSON.parse(readFileSync(join(root, 'no
 
 let scratch = '';
 let project = '';
+
+/** Runs tsc on the project `config` describes; what it printed and its exit code. */
+function typecheck(config: string): Promise<{ code: number; out: string }> {
+  return run(process.execPath, [tsc, '-p', config], { cwd: dirname(config), timeout: 120_000 }).then(
+    () => ({ code: 0, out: '' }),
+    (error: { code: number; stdout: string }) => ({ code: error.code, out: error.stdout }),
+  );
+}
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'rx-lro-package-'));
@@ -131,10 +138,7 @@ describe('the packed tarball', () => {
           files: ['typed.ts'],
         }),
       );
-      const result = await run(process.execPath, [tsc, '-p', config], { cwd: project, timeout: 120_000 }).then(
-        () => ({ code: 0, out: '' }),
-        (error: { code: number; stdout: string }) => ({ code: error.code, out: error.stdout }),
-      );
+      const result = await typecheck(config);
       expect(result.out).toBe('');
       expect(result.code).toBe(0);
     });
@@ -159,10 +163,7 @@ describe('the packed tarball', () => {
         include: ['recipes/*.ts'],
       }),
     );
-    const result = await run(process.execPath, [tsc, '-p', config], { cwd: project, timeout: 120_000 }).then(
-      () => ({ code: 0, out: '' }),
-      (error: { code: number; stdout: string }) => ({ code: error.code, out: error.stdout }),
-    );
+    const result = await typecheck(config);
     expect(result.out).toBe('');
     expect(result.code).toBe(0);
     // A bundler finds `./operations-slice`; Node's ESM loader needs the file's extension.
@@ -218,17 +219,14 @@ describe('the packed tarball', () => {
         files: ['index.ts'],
       }),
     );
-    const result = await run(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { cwd: dir, timeout: 120_000 }).then(
-      () => ({ code: 0, out: '' }),
-      (error: { code: number; stdout: string }) => ({ code: error.code, out: error.stdout }),
-    );
+    const result = await typecheck(join(dir, 'tsconfig.json'));
     expect(result.out).toBe('');
     expect(result.code).toBe(0);
   });
 
   describe('a browser bundle of the core', () => {
     let sim: Simulator;
-    let site: Server;
+    let site: Site | undefined;
     let bundle = '';
     let modules: string[] = [];
     let lazy: Array<{ fileName: string; modules: string[] }> = [];
@@ -241,7 +239,7 @@ describe('the packed tarball', () => {
       );
       ({ modules, lazy } = JSON.parse(stdout) as { modules: string[]; lazy: typeof lazy });
       bundle = readFileSync(join(project, 'app.js'), 'utf8');
-      site = createServer((req, res) => {
+      site = await startSite((req, res) => {
         const chunk = lazy.find(({ fileName }) => req.url === `/${fileName}`);
         if (req.url?.startsWith('/app.js') || chunk) {
           res.writeHead(200, { 'Content-Type': 'text/javascript' });
@@ -251,14 +249,12 @@ describe('the packed tarball', () => {
           res.end('<!doctype html><title>rx-lro</title><script type="module" src="/app.js"></script>');
         }
       });
-      await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
       // Unpacks the npm package's Chromium here, on a first run, rather than within the test's time.
       await findChromium();
     }, 180_000);
     afterAll(async () => {
       await sim?.close();
-      site?.closeAllConnections();
-      await new Promise((resolve) => site?.close(resolve));
+      await site?.close();
     });
 
     it('never pulls in rx-lro/testing, the registry or Node built-ins', () => {
@@ -281,8 +277,7 @@ describe('the packed tarball', () => {
       const browser = await launchChromium();
       try {
         const page = await browser.newPage();
-        const port = (site.address() as AddressInfo).port;
-        await page.goto(`http://127.0.0.1:${port}/?service=${encodeURIComponent(sim.url)}`);
+        await page.goto(`${site!.url}/?service=${encodeURIComponent(sim.url)}`);
         await page.waitForFunction(() => document.body.dataset['result'] !== undefined, undefined, { timeout: 15_000 });
         expect(await page.evaluate(() => document.body.dataset['result'])).toBe('succeeded:3');
       } finally {
@@ -296,7 +291,7 @@ describe('the packed tarball', () => {
         timeout: 120_000,
       });
       const react = readFileSync(join(project, 'react.js'), 'utf8');
-      const server = createServer((req, res) => {
+      const server = await startSite((req, res) => {
         res.writeHead(200, { 'Content-Type': req.url?.startsWith('/react.js') ? 'text/javascript' : 'text/html' });
         res.end(
           req.url?.startsWith('/react.js')
@@ -304,13 +299,12 @@ describe('the packed tarball', () => {
             : '<!doctype html><title>rx-lro</title><div id="root"></div><script type="module" src="/react.js"></script>',
         );
       });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         const errors: string[] = [];
         page.on('pageerror', (error) => errors.push(error.message));
-        await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/?service=${encodeURIComponent(sim.url)}`);
+        await page.goto(`${server.url}/?service=${encodeURIComponent(sim.url)}`);
         await page.waitForFunction(() => document.body.dataset['result'] !== undefined, undefined, { timeout: 0, polling: 20 });
         const commits = (await page.evaluate(() => document.body.dataset['result']))!.split(' | ');
         expect(commits.at(-1)).toBe('w:done');
@@ -319,8 +313,7 @@ describe('the packed tarball', () => {
         expect(errors).toEqual([]);
       } finally {
         await browser.close();
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
+        await server.close();
       }
     }, 120_000);
   });
