@@ -24,6 +24,21 @@ const version = (name: string): string => JSON.parse(readFileSync(join(root, 'no
 let scratch = '';
 let project = '';
 
+/** A strict tsconfig that type-checks `files` (the package's own .d.ts included) and emits nothing. */
+function writeStrictConfig(config: string, module: string, moduleResolution: string, files: string[]): void {
+  const compilerOptions = {
+    module,
+    moduleResolution,
+    target: 'es2022',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    lib: ['es2022', 'dom'],
+    types: [],
+  };
+  writeFileSync(config, JSON.stringify({ compilerOptions, files }));
+}
+
 /** Runs tsc on the project `config` describes; what it printed and its exit code. */
 function typecheck(config: string): Promise<{ code: number; out: string }> {
   return run(process.execPath, [tsc, '-p', config], { cwd: dirname(config), timeout: 120_000 }).then(
@@ -122,22 +137,7 @@ describe('the packed tarball', () => {
   ] as const) {
     it(`TypeScript (module ${module}, moduleResolution ${moduleResolution}, strict): the result type is inferred from the codec`, async () => {
       const config = join(project, `tsconfig.${moduleResolution}.json`);
-      writeFileSync(
-        config,
-        JSON.stringify({
-          compilerOptions: {
-            module,
-            moduleResolution,
-            target: 'es2022',
-            strict: true,
-            noEmit: true,
-            skipLibCheck: false,
-            lib: ['es2022', 'dom'],
-            types: [],
-          },
-          files: ['typed.ts'],
-        }),
-      );
+      writeStrictConfig(config, module, moduleResolution, ['typed.ts']);
       const result = await typecheck(config);
       expect(result.out).toBe('');
       expect(result.code).toBe(0);
@@ -203,22 +203,7 @@ describe('the packed tarball', () => {
         '',
       ].join('\n'),
     );
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          module: 'node16',
-          moduleResolution: 'node16',
-          target: 'es2022',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: false,
-          lib: ['es2022', 'dom'],
-          types: [],
-        },
-        files: ['index.ts'],
-      }),
-    );
+    writeStrictConfig(join(dir, 'tsconfig.json'), 'node16', 'node16', ['index.ts']);
     const result = await typecheck(join(dir, 'tsconfig.json'));
     expect(result.out).toBe('');
     expect(result.code).toBe(0);
