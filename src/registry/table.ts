@@ -42,6 +42,8 @@ export class EntryTable<T> {
   private running = 0;
   private queued = 0;
   private nextOrder = 0;
+  // Queued slots first to last; one that left the queue (canceled, removed, queued again) is skipped when reached.
+  private readonly waiting: Array<{ key: string; order: number }> = [];
   private ended = false;
   private quiet = false;
 
@@ -121,7 +123,9 @@ export class EntryTable<T> {
       return;
     }
     const slot = this.slots.get(key) ?? { entry };
-    this.slots.set(key, Object.assign(slot, { plan, source, order: this.nextOrder++ }));
+    const order = this.nextOrder++;
+    this.slots.set(key, Object.assign(slot, { plan, source, order }));
+    this.waiting.push({ key, order });
     this.queued += 1;
     this.show(key, entry);
   }
@@ -151,10 +155,10 @@ export class EntryTable<T> {
   /** Starts queued entries, first queued first, while there are places. */
   startNext(): void {
     while (!this.ended && this.queued > 0 && this.running < this.settings.maxConcurrent && this.settings.mayStart?.() !== false) {
-      let first: [string, Slot<T>] | undefined;
-      for (const pair of this.slots) if (pair[1].order !== undefined && (!first || pair[1].order < first[1].order!)) first = pair;
-      if (!first) return;
-      this.start(...first);
+      const next = this.waiting.shift();
+      if (!next) return;
+      const slot = this.slots.get(next.key);
+      if (slot?.order === next.order) this.start(next.key, slot);
     }
   }
 
@@ -188,6 +192,8 @@ export class EntryTable<T> {
     if (!slot) return;
     const { order, started, subscription } = slot;
     if (order !== undefined) this.queued -= 1;
+    // Nothing queued: what is left in the queue is all stale.
+    if (this.queued === 0) this.waiting.length = 0;
     if (started) this.running -= 1;
     slot.plan = slot.source = slot.order = slot.subscription = undefined;
     slot.started = false;

@@ -168,6 +168,18 @@ describe('rx-lro/registry: many trackers by key', () => {
     expect(starts[2]).toBeGreaterThan(30_000);
   });
 
+  it('maxConcurrent: a queued entry canceled and tracked again goes to the back of the queue; a removed one never starts', () => {
+    const { registry, sent } = session(routes(4), { maxConcurrent: 1 }, (s) => {
+      for (let i = 0; i < 4; i++) s.registry.track(`op${i}`, { method: 'PUT', url: resource(i) });
+      s.registry.cancel('op1');
+      s.registry.track('op1', { method: 'PUT', url: resource(1) });
+      s.registry.remove('op2');
+    });
+    expect(sent.filter((r) => r.method === 'PUT').map((r) => r.url)).toEqual([resource(0), resource(3), resource(1)]);
+    expect(registry.getState()['op2']).toBeUndefined();
+    expect(['op0', 'op1', 'op3'].map((key) => registry.getState()[key]?.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  });
+
   it('T6 cancel(): the tracker stops (no request after), the entry stays with its last snapshot in phase canceled', () => {
     const { registry, sent } = session(routes(2), {}, (s) => {
       s.registry.track('a', { method: 'PUT', url: resource(0) });
