@@ -5,7 +5,7 @@ import { sender, type Send } from './http/send';
 import type { ResolvedOptions } from './options';
 import { retryDelayMs } from './protocol/delay';
 import type { HttpRequest, HttpResponse } from './protocol/http-response';
-import { startOperation, type Step, type TrackState } from './protocol/operation';
+import { startOperation, trackState, type Step, type TrackState } from './protocol/operation';
 import {
   readAnswer,
   readRequest,
@@ -98,7 +98,7 @@ class Tracker<T> {
 
   // One request of `leg`; every request after the initial one counts in `polls` (retries and redirect hops included).
   private exchange(leg: Leg, request: HttpRequest, attempt: number, hops: number): void {
-    if (leg !== 'initial') this.state = { ...this.state!, polls: this.state!.polls + 1 };
+    if (leg !== 'initial') this.state = trackState(this.state!, { polls: this.state!.polls + 1 });
     let answered = false;
     // Held before subscribing, so that whatever the answer sets in motion replaces it.
     const inFlight = new Subscription();

@@ -75,6 +75,8 @@ export function checkMethod(method: unknown, where: string): LroMethod {
 
 export function checkUrl(url: unknown, where: string): string {
   const base = (globalThis as { location?: { href?: string } }).location?.href;
+  // The common case, an absolute http(s) URL outside a page, is taken as it is once it parses.
+  if (base === undefined && typeof url === 'string' && resolveUrl(url, url) === url) return url;
   try {
     if (typeof url !== 'string' || url === '') throw new Error();
     const parsed = new URL(url, base);

@@ -86,7 +86,7 @@ export function resumedState(token: ResumeToken, key: string | undefined): Track
   const withKey = key ?? operationKey(token);
   const resumed: ResumeToken =
     token.mode === 'none' ? { ...token, mode: 'body', pollUrl: token.url, key: withKey } : { ...token, key: withKey };
-  return { token: resumed, polls: 0, status: 'InProgress' };
+  return { token: resumed, polls: 0, status: 'InProgress', percentComplete: undefined, operation: undefined };
 }
 
 /** The key of a tracker: its state's, or before it has one, the key its initial request gives. */
