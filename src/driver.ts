@@ -98,7 +98,7 @@ class Tracker<T> {
 
   // One request of `leg`; every request after the initial one counts in `polls` (retries and redirect hops included).
   private exchange(leg: Leg, request: HttpRequest, attempt: number, hops: number): void {
-    if (leg !== 'initial') this.state = trackState(this.state!, { polls: this.state!.polls + 1 });
+    if (leg !== 'initial') this.state = trackState(this.state!, undefined, undefined, this.state!.polls + 1);
     let answered = false;
     // Held before subscribing, so that whatever the answer sets in motion replaces it.
     const inFlight = new Subscription();

@@ -36,17 +36,23 @@ export interface TrackState {
   operation?: OperationInfo;
 }
 
-/** A new state: `state`'s fields, with the given ones replaced. */
+/**
+ * A new state: `state` with another status, the progress the service reported (what it stopped
+ * reporting keeps its last known value), another count of polls or another token.
+ */
 export function trackState(
   state: TrackState,
-  change: { token?: ResumeToken; polls?: number; status?: string; percentComplete?: number | undefined; operation?: OperationInfo | undefined },
+  status = state.status,
+  progress: { percentComplete?: number; operation?: OperationInfo } = state,
+  polls = state.polls,
+  token = state.token,
 ): TrackState {
   return {
-    token: change.token ?? state.token,
-    polls: change.polls ?? state.polls,
-    status: change.status ?? state.status,
-    percentComplete: 'percentComplete' in change ? change.percentComplete : state.percentComplete,
-    operation: change.operation ?? state.operation,
+    token,
+    polls,
+    status,
+    percentComplete: progress.percentComplete ?? state.percentComplete,
+    operation: progress.operation ?? state.operation,
   };
 }
 
@@ -127,7 +133,7 @@ function succeeded<T>(state: TrackState, response: HttpResponse, value: unknown,
     if (!decoded.ok) return fail(state, decoded.error);
     result = decoded.value;
   }
-  const done = state.percentComplete === undefined ? state : trackState(state, { percentComplete: 100 });
+  const done = state.percentComplete === undefined ? state : trackState(state, undefined, { percentComplete: 100 });
   const snapshot = makeSnapshot<T>(done, 'succeeded', response.status, result === undefined ? {} : { result });
   return { state: done, snapshot, next: { kind: 'done' } };
 }
@@ -143,7 +149,7 @@ function httpError<T>(state: TrackState, response: HttpResponse, url: string): S
 }
 
 function withToken(state: TrackState, patch: Partial<ResumeToken>): TrackState {
-  return trackState(state, { token: { ...state.token, ...patch } });
+  return trackState(state, undefined, undefined, undefined, { ...state.token, ...patch });
 }
 
 // R15: the api-version a URL from the service is fetched with.
@@ -219,7 +225,7 @@ export function startOperation<T>(
 
   // R5: a PUT/PATCH 200/201 whose body is already terminal is done; its polling headers may be stale.
   if (isPutOrPatch && (status === 200 || status === 201) && provisioningOutcome !== undefined && provisioningOutcome !== 'running') {
-    const state = trackState(base, { status: provisioning! });
+    const state = trackState(base, provisioning!);
     return provisioningOutcome === 'succeeded' ? succeeded(state, response, body, settings) : ended(state, provisioningOutcome, response);
   }
 
@@ -238,12 +244,12 @@ export function startOperation<T>(
     if (settings.key === undefined) patch.key = operationKey({ method, url, mode: header.mode, pollUrl: patch.pollUrl });
     // The token is this step's own until the step is returned: completed in place, not copied.
     Object.assign(token, patch);
-    return running(trackState(base, { status: provisioning ?? 'Accepted' }), response, settings, nowMs);
+    return running(trackState(base, provisioning ?? 'Accepted'), response, settings, nowMs);
   }
   // R4: a PUT/PATCH still provisioning, or accepted with nothing else to follow: poll the resource.
   if (isPutOrPatch && (provisioningOutcome === 'running' || status === 202)) {
     Object.assign(token, { mode: 'body', pollUrl: url });
-    return running(trackState(base, { status: provisioning ?? 'Accepted' }), response, settings, nowMs);
+    return running(trackState(base, provisioning ?? 'Accepted'), response, settings, nowMs);
   }
   if (status === 202) {
     return fail(
@@ -257,7 +263,7 @@ export function startOperation<T>(
   }
   // R5: finished at once; a body carrying a terminal provisioningState still says how it ended.
   if (provisioningOutcome === 'failed' || provisioningOutcome === 'canceled')
-    return ended(trackState(base, { status: provisioning! }), provisioningOutcome, response);
+    return ended(trackState(base, provisioning!), provisioningOutcome, response);
   return succeeded(base, response, body, settings);
 }
 
@@ -267,7 +273,7 @@ export function startOperation<T>(
 function deleteGone<T>(state: TrackState, response: HttpResponse, answered: string, settings: ProtocolSettings<T>): Step<T> | undefined {
   if (response.status !== 404 || state.token.method !== 'DELETE' || !isUnderPath(answered, state.token.url)) return undefined;
   if (settings.deleteNotFound === 'error') return httpError(state, response, answered);
-  return succeeded(trackState(state, { status: 'Succeeded' }), response, undefined, settings);
+  return succeeded(trackState(state, 'Succeeded'), response, undefined, settings);
 }
 
 // F2: a 2xx body that should be JSON (a result or a resource) but is not.
@@ -301,7 +307,7 @@ function pollStatusMonitor<T>(state: TrackState, response: HttpResponse, setting
   // R8: a status monitor may move; relative URLs resolve against the monitor's own URL.
   const moved = pollingHeader(response.headers, pollUrl);
   // Progress the service stops reporting keeps its last known value.
-  let next = trackState(state, { status, ...readProgress(response.body) });
+  let next = trackState(state, status, readProgress(response.body));
   if (moved && !(moved instanceof ProtocolError) && moved.mode === 'status' && moved.url !== pollUrl) {
     next = withToken(next, { pollUrl: versioned(moved.url, state.token) });
   }
@@ -331,13 +337,13 @@ function pollLocation<T>(state: TrackState, response: HttpResponse, settings: Pr
     if (isTransientStatus(code) || code < 400) return httpError(state, response, pollUrl);
     // R13: an error status from a Location poll is the operation's own failure, told in the service's
     // words when the body has an error, else in words that name the status and the URL that answered.
-    const failed = trackState(state, { status: statusOf(response.body) ?? 'Failed' });
+    const failed = trackState(state, statusOf(response.body) ?? 'Failed');
     const error = readOperationError(response.body, failed.status, bodyForError(response), httpFailure(code, pollUrl));
     return { state: failed, snapshot: makeSnapshot<T>(failed, 'failed', code, { error }), next: { kind: 'done' } };
   }
   if (code === 202) {
     const moved = resolveUrl(response.headers['location'], pollUrl);
-    let next: TrackState = trackState(state, { status: statusOf(response.body) ?? 'InProgress' });
+    let next: TrackState = trackState(state, statusOf(response.body) ?? 'InProgress');
     if (moved !== undefined && moved !== pollUrl) next = withToken(next, { pollUrl: versioned(moved, state.token) });
     return running(next, response, settings, nowMs);
   }
@@ -347,8 +353,8 @@ function pollLocation<T>(state: TrackState, response: HttpResponse, settings: Pr
   if (broken) return broken;
   const provisioning = provisioningState(response.body);
   const terminal = provisioning === undefined ? undefined : classifyStatus(provisioning, settings.statuses);
-  if (terminal === 'failed' || terminal === 'canceled') return ended(trackState(state, { status: provisioning! }), terminal, response);
-  const next = trackState(state, { status: terminal === 'succeeded' ? provisioning! : 'Succeeded' });
+  if (terminal === 'failed' || terminal === 'canceled') return ended(trackState(state, provisioning!), terminal, response);
+  const next = trackState(state, terminal === 'succeeded' ? provisioning! : 'Succeeded');
   const { method, url, finalStateVia } = state.token;
   return conclude(next, response, finalPlan({ method, mode: 'location', url, finalStateVia, body: response.body }), settings);
 }
@@ -367,10 +373,10 @@ function pollResource<T>(state: TrackState, response: HttpResponse, settings: Pr
   }
   const provisioning = provisioningState(response.body);
   if (code === 202 || (provisioning !== undefined && classifyStatus(provisioning, settings.statuses) === 'running')) {
-    return running(trackState(state, { status: provisioning ?? 'InProgress' }), response, settings, nowMs);
+    return running(trackState(state, provisioning ?? 'InProgress'), response, settings, nowMs);
   }
   const terminal = provisioning === undefined ? 'succeeded' : classifyStatus(provisioning, settings.statuses);
-  const next = trackState(state, { status: provisioning ?? 'Succeeded' });
+  const next = trackState(state, provisioning ?? 'Succeeded');
   return terminal === 'succeeded'
     ? succeeded(next, response, response.body, settings)
     : ended(next, terminal as Exclude<Terminal, 'succeeded'>, response);

@@ -15,25 +15,15 @@ export function resolveUrl(value: string | undefined, base: string): string | un
   // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (text === undefined || text === '' || /[\s\x00-\x1f\x7f]/.test(text)) return undefined;
   // An absolute URL is kept byte for byte: re-encoding could break a signed (SAS) URL. It only has
-  // to parse, which URL.canParse tells without building a URL object (one per poll saved).
-  if (ABSOLUTE.test(text)) return parses(text) ? text : undefined;
+  // to parse, which URL.canParse (where there is one) tells without building a URL object.
+  const absolute = ABSOLUTE.test(text);
+  if (absolute && (URL as { canParse?: (url: string) => boolean }).canParse?.(text)) return text;
   try {
     const url = new URL(text, base);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    return absolute ? text : url.href;
   } catch {
     return undefined;
-  }
-}
-
-const canParse = (URL as { canParse?: (url: string) => boolean }).canParse;
-
-function parses(url: string): boolean {
-  if (canParse) return canParse(url);
-  try {
-    new URL(url);
-    return true;
-  } catch {
-    return false;
   }
 }
 
