@@ -26,8 +26,9 @@ const [client, nText, base] = process.argv.slice(2);
 const N = Number(nText);
 const DURATION_MS = 2000;
 const INTERVAL_MS = 200;
-// The warm-up runs the same code paths on short operations: compiled, not timed.
-const WARM = { durationMs: 300, intervalMs: 30, operations: 20 };
+// The warm-up runs the same code paths on short operations: compiled, not timed. BENCH_WARM sets how
+// many operations (default 20); a few thousand let the JIT finish optimizing both clients' code.
+const WARM = { durationMs: 300, intervalMs: 30, operations: Number(process.env.BENCH_WARM ?? 20) };
 let requests = 0;
 
 const opUrl = (i, tag, { durationMs, intervalMs } = { durationMs: DURATION_MS, intervalMs: INTERVAL_MS }) =>

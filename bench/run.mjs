@@ -9,6 +9,8 @@
 //                                                              core-lro, a reference only, which takes
 //                                                              minutes there)
 //   BENCH_MEMORY_N=0                                           no in-memory run (default 2000 trackers)
+//   BENCH_WARM=2000                                            operations of each client's warm-up (default 20),
+//                                                              for steady-state figures once the JIT has optimized
 //   BENCH_FROM=<file>                                          the report again, from the JSON lines an
 //                                                              earlier run printed (npm run bench | tee <file>)
 import { execFile, spawn } from 'node:child_process';
