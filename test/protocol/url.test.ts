@@ -132,3 +132,32 @@ describe('origins and loopback (what the origin guard compares)', () => {
     expect(isLoopback(url)).toBe(expected);
   });
 });
+
+describe('R15 apiVersionOf reads the query as URL.searchParams does, without parsing the URL', () => {
+  const urls = [
+    'https://m.example/op?api-version=2024-01-01',
+    'https://m.example/op?a=1&api-version=2024-01-01&b=2',
+    'https://m.example/op?api-version=1&api-version=2',
+    'https://m.example/op?api-version=',
+    'https://m.example/op?api-version',
+    'https://m.example/op?api%2Dversion=enc%20oded+plus',
+    'https://m.example/op?API-VERSION=upper',
+    'https://m.example/op#frag?api-version=in-fragment',
+    'https://m.example/op?x=1#api-version=after-hash',
+    'https://m.example/op?',
+    'https://m.example/op',
+    'https://m.example/op?q="quoted"&api-version=é',
+  ];
+  it.each(urls)('%s', (url) => {
+    expect(apiVersionOf(url)).toBe(new URL(url).searchParams.get('api-version') ?? undefined);
+  });
+});
+
+describe('R7 resolveUrl keeps an absolute URL byte for byte only when it parses', () => {
+  it.each(['https://m.example/op?sig=a%2Fb&x=%zz', 'http://127.0.0.1:8080/op', 'HTTPS://M.example/Op'])('%s is kept', (url) => {
+    expect(resolveUrl(url, 'https://m.example/')).toBe(url);
+  });
+  it.each(['https://[bad/op', 'https://m.example:99999/op', 'https://'])('%s is refused', (url) => {
+    expect(resolveUrl(url, 'https://m.example/')).toBeUndefined();
+  });
+});
