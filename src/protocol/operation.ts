@@ -22,9 +22,9 @@ export interface ProtocolSettings<T> extends DelaySettings {
 }
 
 /**
- * What a tracker knows between two requests. Plain data; every step makes a new one, always by
- * `trackState`, so that every state has the same five fields in the same order (one shape for the
- * engine, where spreads of states with and without the optional ones made many).
+ * What a tracker knows between two requests. Plain data; every step makes a new one with all five
+ * fields in this order (by `trackState`, or a literal that names them all), so that every state has
+ * one shape for the engine, where spreads of states with and without the optional ones made many.
  */
 export interface TrackState {
   token: ResumeToken;
@@ -248,7 +248,8 @@ export function startOperation<T>(
   }
   // R4: a PUT/PATCH still provisioning, or accepted with nothing else to follow: poll the resource.
   if (isPutOrPatch && (provisioningOutcome === 'running' || status === 202)) {
-    Object.assign(token, { mode: 'body', pollUrl: url });
+    token.mode = 'body';
+    token.pollUrl = url;
     return running(trackState(base, provisioning ?? 'Accepted'), response, settings, nowMs);
   }
   if (status === 202) {
