@@ -92,7 +92,9 @@ function makeSnapshot<T>(
   state: TrackState,
   operationState: OperationState,
   httpStatus: number,
-  extra: { result?: T; error?: OperationError; nextPollInMs?: number } = {},
+  result?: T,
+  error?: OperationError,
+  nextPollInMs?: number,
 ): OperationSnapshot<T> {
   // The fields that go with each state are set below; the union is the type the caller narrows (X8).
   const snapshot = {
@@ -106,9 +108,9 @@ function makeSnapshot<T>(
   } as OperationSnapshot<T> & Record<string, unknown>;
   if (state.percentComplete !== undefined) snapshot.percentComplete = state.percentComplete;
   if (state.operation !== undefined) snapshot.operation = state.operation;
-  if (extra.result !== undefined) snapshot.result = extra.result;
-  if (extra.error !== undefined) snapshot.error = extra.error;
-  if (extra.nextPollInMs !== undefined) snapshot.nextPollInMs = extra.nextPollInMs;
+  if (result !== undefined) snapshot.result = result;
+  if (error !== undefined) snapshot.error = error;
+  if (nextPollInMs !== undefined) snapshot.nextPollInMs = nextPollInMs;
   return snapshot;
 }
 
@@ -121,7 +123,7 @@ function running<T>(state: TrackState, response: HttpResponse, settings: Protoco
   const delayMs = nextDelayMs(settings, { polls: state.polls, response }, nowMs);
   return {
     state,
-    snapshot: makeSnapshot<T>(state, 'running', response.status, { nextPollInMs: delayMs }),
+    snapshot: makeSnapshot<T>(state, 'running', response.status, undefined, undefined, delayMs),
     next: { kind: 'poll', url, delayMs },
   };
 }
@@ -134,13 +136,13 @@ function succeeded<T>(state: TrackState, response: HttpResponse, value: unknown,
     result = decoded.value;
   }
   const done = state.percentComplete === undefined ? state : trackState(state, undefined, { percentComplete: 100 });
-  const snapshot = makeSnapshot<T>(done, 'succeeded', response.status, result === undefined ? {} : { result });
+  const snapshot = makeSnapshot<T>(done, 'succeeded', response.status, result);
   return { state: done, snapshot, next: { kind: 'done' } };
 }
 
 function ended<T>(state: TrackState, terminal: Exclude<Terminal, 'succeeded'>, response: HttpResponse): Step<T> {
   const error = readOperationError(response.body, state.status, bodyForError(response));
-  return { state, snapshot: makeSnapshot<T>(state, terminal, response.status, { error }), next: { kind: 'done' } };
+  return { state, snapshot: makeSnapshot<T>(state, terminal, response.status, undefined, error), next: { kind: 'done' } };
 }
 
 function httpError<T>(state: TrackState, response: HttpResponse, url: string): Step<T> {
@@ -159,18 +161,20 @@ function versioned(url: string, token: ResumeToken): string {
 
 type PollingHeader = { mode: 'status' | 'location'; url: string };
 
+// The polling headers by priority, each with how the URL it gives is polled.
+const POLLING_HEADERS = [
+  { name: 'azure-asyncoperation', mode: 'status' },
+  { name: 'operation-location', mode: 'status' },
+  { name: 'location', mode: 'location' },
+] as const;
+
 /**
  * The polling URL of a response (rule R1–R3, R7): `Azure-AsyncOperation`, else
  * `Operation-Location` (both status monitors), else `Location`. The first header present decides:
  * a broken value there is a `ProtocolError`, while broken headers of lower priority are ignored.
  */
 function pollingHeader(headers: Record<string, string>, base: string): PollingHeader | ProtocolError | undefined {
-  const candidates = [
-    ['azure-asyncoperation', 'status'],
-    ['operation-location', 'status'],
-    ['location', 'location'],
-  ] as const;
-  for (const [name, mode] of candidates) {
+  for (const { name, mode } of POLLING_HEADERS) {
     const value = headers[name];
     if (value === undefined) continue;
     const url = resolveUrl(value, base);
@@ -340,7 +344,7 @@ function pollLocation<T>(state: TrackState, response: HttpResponse, settings: Pr
     // words when the body has an error, else in words that name the status and the URL that answered.
     const failed = trackState(state, statusOf(response.body) ?? 'Failed');
     const error = readOperationError(response.body, failed.status, bodyForError(response), httpFailure(code, pollUrl));
-    return { state: failed, snapshot: makeSnapshot<T>(failed, 'failed', code, { error }), next: { kind: 'done' } };
+    return { state: failed, snapshot: makeSnapshot<T>(failed, 'failed', code, undefined, error), next: { kind: 'done' } };
   }
   if (code === 202) {
     const moved = resolveUrl(response.headers['location'], pollUrl);

@@ -49,23 +49,25 @@ export function provisioningState(body: unknown): string | undefined {
   return typeof top === 'string' ? top : undefined;
 }
 
+const OPERATION_FIELDS = ['id', 'name', 'startTime', 'endTime'] as const;
+const NO_PROGRESS: { percentComplete?: number; operation?: OperationInfo } = Object.freeze({});
+
 /** The optional facts of a status monitor body; wrongly typed or out-of-range ones are dropped (R10). */
 export function readProgress(body: unknown): { percentComplete?: number; operation?: OperationInfo } {
   const record = asRecord(body);
-  if (!record) return {};
-  const progress: { percentComplete?: number; operation?: OperationInfo } = {};
+  if (!record) return NO_PROGRESS;
   const percent = record['percentComplete'];
-  if (typeof percent === 'number' && percent >= 0 && percent <= 100) progress.percentComplete = percent;
-  const info: OperationInfo = {};
-  let any = false;
-  for (const key of ['id', 'name', 'startTime', 'endTime'] as const) {
+  let info: OperationInfo | undefined;
+  for (const key of OPERATION_FIELDS) {
     const value = record[key];
-    if (typeof value === 'string') {
-      info[key] = value;
-      any = true;
-    }
+    if (typeof value === 'string') (info ??= {})[key] = value;
   }
-  if (any) progress.operation = info;
+  // Most polls carry neither: one shared empty answer then, nothing made per poll.
+  const hasPercent = typeof percent === 'number' && percent >= 0 && percent <= 100;
+  if (!hasPercent && !info) return NO_PROGRESS;
+  const progress: { percentComplete?: number; operation?: OperationInfo } = {};
+  if (hasPercent) progress.percentComplete = percent;
+  if (info) progress.operation = info;
   return progress;
 }
 

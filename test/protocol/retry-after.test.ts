@@ -9,6 +9,9 @@ describe('T1 Retry-After forms', () => {
     ['decimal seconds', { 'retry-after': '0.25' }, 250],
     ['zero', { 'retry-after': '0' }, 0],
     ['spaces around', { 'retry-after': ' 3 ' }, 3000],
+    ['tabs and line breaks around', { 'retry-after': '\t4\r\n' }, 4000],
+    ['leading zeros', { 'retry-after': '007' }, 7000],
+    ['retry-after-ms with spaces around', { 'retry-after-ms': ' 250 ' }, 250],
     ['IMF-fixdate in the future', { 'retry-after': 'Mon, 06 Jan 2025 12:00:30 GMT' }, 30_000],
     ['RFC 850 date', { 'retry-after': 'Monday, 06-Jan-25 12:00:05 GMT' }, 5_000],
     ['asctime date (GMT)', { 'retry-after': 'Mon Jan  6 12:00:10 2025' }, 10_000],
@@ -32,7 +35,24 @@ describe('T1 Retry-After forms', () => {
 });
 
 describe('T3 unusable Retry-After values', () => {
-  const bad = ['-5', 'soon', '1e400', '12abc', '17, 20', '', 'Tue, 32 Foo 2025 99:00:00 GMT', '0x10', 'Infinity', 'NaN'];
+  const bad = [
+    '-5',
+    'soon',
+    '1e400',
+    '12abc',
+    '17, 20',
+    '',
+    'Tue, 32 Foo 2025 99:00:00 GMT',
+    '0x10',
+    'Infinity',
+    'NaN',
+    '1.',
+    '.5',
+    '1.2.3',
+    '+5',
+    '1 2',
+    ' ',
+  ];
   for (const value of bad) {
     it(`T3 ${JSON.stringify(value)} gives no delay (the policy decides)`, () => {
       expect(retryAfterMs({ 'retry-after': value }, NOW)).toBeUndefined();
