@@ -115,7 +115,7 @@ function makeSnapshot<T>(
 }
 
 function fail<T>(state: TrackState, error: LroError, transient = false): Step<T> {
-  return { state, next: transient ? { kind: 'error', error, transient } : { kind: 'error', error } };
+  return { state, next: { kind: 'error', error, transient } };
 }
 
 function running<T>(state: TrackState, response: HttpResponse, settings: ProtocolSettings<T>, nowMs: number): Step<T> {
@@ -163,9 +163,9 @@ type PollingHeader = { mode: 'status' | 'location'; url: string };
 
 // The polling headers by priority, each with how the URL it gives is polled.
 const POLLING_HEADERS = [
-  { name: 'azure-asyncoperation', mode: 'status' },
-  { name: 'operation-location', mode: 'status' },
-  { name: 'location', mode: 'location' },
+  ['azure-asyncoperation', 'status'],
+  ['operation-location', 'status'],
+  ['location', 'location'],
 ] as const;
 
 /**
@@ -174,7 +174,7 @@ const POLLING_HEADERS = [
  * a broken value there is a `ProtocolError`, while broken headers of lower priority are ignored.
  */
 function pollingHeader(headers: Record<string, string>, base: string): PollingHeader | ProtocolError | undefined {
-  for (const { name, mode } of POLLING_HEADERS) {
+  for (const [name, mode] of POLLING_HEADERS) {
     const value = headers[name];
     if (value === undefined) continue;
     const url = resolveUrl(value, base);
@@ -242,12 +242,13 @@ export function startOperation<T>(
   }
   const locationUrl = resolveUrl(response.headers['location'], url);
   if (header) {
-    const patch: Partial<ResumeToken> = { mode: header.mode, pollUrl: versioned(header.url, token) };
-    if (locationUrl !== undefined) patch.locationUrl = versioned(locationUrl, token);
-    // The operation is known by its monitor or Location URL from now on, even if the service moves it (R8).
-    if (settings.key === undefined) patch.key = operationKey({ method, url, mode: header.mode, pollUrl: patch.pollUrl });
     // The token is this step's own until the step is returned: completed in place, not copied.
-    Object.assign(token, patch);
+    const pollUrl = versioned(header.url, token);
+    token.mode = header.mode;
+    token.pollUrl = pollUrl;
+    if (locationUrl !== undefined) token.locationUrl = versioned(locationUrl, token);
+    // The operation is known by its monitor or Location URL from now on, even if the service moves it (R8).
+    if (settings.key === undefined) token.key = operationKey({ method, url, mode: header.mode, pollUrl });
     return running(trackState(base, provisioning ?? 'Accepted'), response, settings, nowMs);
   }
   // R4: a PUT/PATCH still provisioning, or accepted with nothing else to follow: poll the resource.

@@ -55,20 +55,17 @@ const NO_PROGRESS: { percentComplete?: number; operation?: OperationInfo } = Obj
 /** The optional facts of a status monitor body; wrongly typed or out-of-range ones are dropped (R10). */
 export function readProgress(body: unknown): { percentComplete?: number; operation?: OperationInfo } {
   const record = asRecord(body);
-  if (!record) return NO_PROGRESS;
-  const percent = record['percentComplete'];
+  const percent = record?.['percentComplete'];
+  let progress: { percentComplete?: number; operation?: OperationInfo } | undefined;
+  if (typeof percent === 'number' && percent >= 0 && percent <= 100) progress = { percentComplete: percent };
   let info: OperationInfo | undefined;
   for (const key of OPERATION_FIELDS) {
-    const value = record[key];
+    const value = record?.[key];
     if (typeof value === 'string') (info ??= {})[key] = value;
   }
+  if (info) (progress ??= {}).operation = info;
   // Most polls carry neither: one shared empty answer then, nothing made per poll.
-  const hasPercent = typeof percent === 'number' && percent >= 0 && percent <= 100;
-  if (!hasPercent && !info) return NO_PROGRESS;
-  const progress: { percentComplete?: number; operation?: OperationInfo } = {};
-  if (hasPercent) progress.percentComplete = percent;
-  if (info) progress.operation = info;
-  return progress;
+  return progress ?? NO_PROGRESS;
 }
 
 // Error objects nest (`details`, `innererror`): reading is bounded so that a hostile body cannot make it
