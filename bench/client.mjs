@@ -6,7 +6,8 @@
 // its loop: the least a correct client of this one pattern must do, written by hand over the very same
 // transport, so that the ratio of the two is rx-lro's own cost and nothing of the transport's.
 //
-//   loop-fetch, rx-lro-fetch, core-lro   Node's global fetch
+//   loop-fetch, rx-lro-fetch, core-lro   Node's global fetch (loop-fetch-abortable: the loop with an
+//                                        AbortSignal per request and redirect: 'manual')
 //   loop-undici, rx-lro-undici           undici's pooled `request` (its global dispatcher)
 //   loop-node, rx-lro-node               node:http with a kept-alive agent
 //
@@ -47,10 +48,12 @@ function waitOf(get) {
 
 // --- The loops, one per transport ---------------------------------------------------------------
 
-function fetchLoop() {
+// `abortable`: each request with its own AbortSignal and redirects left to the caller, as a client
+// that can be cancelled mid-request and checks where a redirect goes (what rx-lro's fetch client does).
+function fetchLoop(abortable = false) {
   const send = (url, init) => {
     requests += 1;
-    return fetch(url, init);
+    return fetch(url, abortable ? { ...init, signal: new AbortController().signal, redirect: 'manual' } : init);
   };
   return async (url) => {
     const first = await send(url, { method: 'POST', headers: { accept: 'application/json' } });
@@ -221,7 +224,8 @@ function memRxLro(respond) {
 
 const IDEAL_POLLS = DURATION_MS / INTERVAL_MS;
 const clients = {
-  'loop-fetch': fetchLoop,
+  'loop-fetch': () => fetchLoop(),
+  'loop-fetch-abortable': () => fetchLoop(true),
   'rx-lro-fetch': rxLroFetch,
   'core-lro': coreLro,
   // undici is loaded for these clients only: once loaded, its global dispatcher would also carry the

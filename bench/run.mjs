@@ -26,7 +26,7 @@ const run = promisify(execFile);
 const list = (text) => text.split(',').filter((item) => item !== '');
 
 const TRANSPORTS = [
-  { name: 'global fetch', loop: 'loop-fetch', clients: ['rx-lro-fetch', 'core-lro'] },
+  { name: 'global fetch', loop: 'loop-fetch', clients: ['loop-fetch-abortable', 'rx-lro-fetch', 'core-lro'] },
   { name: 'undici `request`', loop: 'loop-undici', clients: ['rx-lro-undici'] },
   { name: '`node:http`', loop: 'loop-node', clients: ['rx-lro-node'] },
 ];
@@ -143,12 +143,12 @@ const network = networkSizes.map((n) => summarize('network', NETWORK_CLIENTS, n)
 const cell = (rows, client) => (rows[client] ? `${fmt(rows[client].cpu)} (${times(rows[client].ratio)})` : '–');
 const loopCell = (rows, client) => (rows[client] ? fmt(rows[client].cpu) : '–');
 const summaryTable = [
-  '| N | runs | loop over fetch | rx-lro over fetch | core-lro over fetch | loop over undici | rx-lro over `undiciHttpClient` | loop over `node:http` | rx-lro over `nodeHttpClient` |',
-  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| N | runs | loop over fetch | abortable loop over fetch | rx-lro over fetch | core-lro over fetch | loop over undici | rx-lro over `undiciHttpClient` | loop over `node:http` | rx-lro over `nodeHttpClient` |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...network.map((rows, i) => {
     const n = networkSizes[i];
     const runs = Math.max(...Object.values(rows).map((r) => r.runs));
-    return `| ${thousands(n)} | ${runs} | ${loopCell(rows, 'loop-fetch')} | ${cell(rows, 'rx-lro-fetch')} | ${cell(rows, 'core-lro')} | ${loopCell(rows, 'loop-undici')} | ${cell(rows, 'rx-lro-undici')} | ${loopCell(rows, 'loop-node')} | ${cell(rows, 'rx-lro-node')} |`;
+    return `| ${thousands(n)} | ${runs} | ${loopCell(rows, 'loop-fetch')} | ${cell(rows, 'loop-fetch-abortable')} | ${cell(rows, 'rx-lro-fetch')} | ${cell(rows, 'core-lro')} | ${loopCell(rows, 'loop-undici')} | ${cell(rows, 'rx-lro-undici')} | ${loopCell(rows, 'loop-node')} | ${cell(rows, 'rx-lro-node')} |`;
   }),
 ];
 const IDEAL_REQUESTS = 1 + 2000 / 200; // the initial request, then one poll per Retry-After over 2 s
@@ -204,14 +204,17 @@ Written by \`npm run bench\` (\`bench/run.mjs\`) on ${new Date().toISOString().s
   own process; each client runs in its own process.
 - Clients, by transport: each rx-lro client is paired with a **loop**, the least a correct client of
   this one pattern must do, written by hand over the same transport, so that the ratio is rx-lro's own
-  cost. **Global fetch**: \`loop-fetch\`; \`rx-lro-fetch\`, \`trackOperation\` with \`fetch\`; \`core-lro\`,
+  cost. **Global fetch**: \`loop-fetch\`; \`loop-fetch-abortable\`, the same loop with a new
+  \`AbortSignal\` per request and \`redirect: 'manual'\`, as a client that can be cancelled mid-request
+  and follows redirects itself must send (rx-lro's fetch client does both; the ratio between the two
+  loops is what that costs Node's fetch); \`rx-lro-fetch\`, \`trackOperation\` with \`fetch\`; \`core-lro\`,
   \`createHttpPoller\` of @azure/core-lro (a reference client). **undici**: \`loop-undici\` over undici's
   \`request\`; \`rx-lro-undici\`, \`trackOperation\` over \`undiciHttpClient(request)\`. **node:http**:
   \`loop-node\` over \`http.request\` with a kept-alive agent set up as \`nodeHttpClient()\` sets its own;
   \`rx-lro-node\`, \`trackOperation\` over \`nodeHttpClient()\`.
 - Runs: ${REPEAT} per client and N (${LARGE_REPEAT} at N = ${thousands(LARGE)}${LARGE_CLIENTS.includes('core-lro') ? '' : ', where core-lro, a reference only, is left out: it takes minutes there'}),
   interleaved (every client once
-  per round, the order rotating each round); medians shown. Each process warms up on 20 short
+  per round, the order rotating each round); medians shown. Each process warms up on ${process.env.BENCH_WARM ?? 20} short
   operations first (not measured).
 - CPU is the client process's user + system time over the run, divided by the requests it sent.
   Memory is the peak above the warmed-up baseline, divided by N (garbage not yet collected included);

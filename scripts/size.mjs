@@ -37,6 +37,15 @@ export const REFERENCES = {
 export { createPipelineFromOptions, createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';`,
 };
 
+/**
+ * Parts of the core as an app's bundler leaves them after tree-shaking (no budget): what an app that
+ * imports only these holds, rxjs external as for the entries.
+ */
+export const PARTS = {
+  'rx-lro, trackOperation only': "export { trackOperation } from 'rx-lro';",
+  'rx-lro, pollOperation + fromStart + finalResult': "export { pollOperation, fromStart, finalResult } from 'rx-lro';",
+};
+
 /** The terser options of every measure: an ES module (top-level names mangled), two compress passes. */
 export const TERSER = { module: true, ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } };
 
@@ -89,23 +98,33 @@ function coreFiles(root) {
 }
 
 /** The sizes of the REFERENCES, bundled as the entries are (nothing external). */
-export async function measureReferences(root = process.cwd()) {
+export const measureReferences = (root = process.cwd()) => measureSnippets(REFERENCES, root, () => false, true);
+
+/** The sizes of the PARTS of the core, bundled from dist/ with rxjs external: their entry chunks, as for the entries. */
+export const measureParts = (root = process.cwd()) => measureSnippets(PARTS, root, (id) => /^rxjs(\/|$)/.test(id));
+
+async function measureSnippets(snippets, root, external, inline = false) {
   const sizes = {};
-  for (const [name, code] of Object.entries(REFERENCES)) {
-    const entry = '\0reference-entry';
+  for (const [name, code] of Object.entries(snippets)) {
+    const entry = '\0snippet-entry';
     const bundle = await rollup({
       input: entry,
+      external,
       plugins: [
-        { name: 'reference-entry', resolveId: (id) => (id === entry ? id : null), load: (id) => (id === entry ? code : null) },
+        {
+          name: 'snippet-entry',
+          resolveId: (id) => (id === entry ? id : id === 'rx-lro' ? path.resolve(root, 'dist/index.js') : null),
+          load: (id) => (id === entry ? code : null),
+        },
         nodeResolve({ browser: true, rootDir: root }),
         commonjs(),
         terser(TERSER),
       ],
       onwarn: () => undefined,
     });
-    const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true });
+    const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: inline });
     await bundle.close();
-    sizes[name] = sizeOf(output[0].code);
+    sizes[name] = sizeOf(output.find((item) => item.type === 'chunk' && item.isEntry).code);
   }
   return sizes;
 }
@@ -126,6 +145,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         `  + lazy chunk (${packages.length > 0 ? packages.join(', ') : 'rx-lro'}): ${kb(chunk.minified)} minified, ${kb(chunk.gzipped)} gzipped`,
       );
     }
+  }
+  for (const [name, size] of Object.entries(await measureParts())) {
+    console.log(`part of the core, ${name}: ${kb(size.minified)} minified, ${kb(size.gzipped)} gzipped`);
   }
   for (const [name, size] of Object.entries(await measureReferences())) {
     console.log(`for comparison, ${name}: ${kb(size.minified)} minified, ${kb(size.gzipped)} gzipped`);
