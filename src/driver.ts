@@ -1,4 +1,4 @@
-import { Observable, Subscription, type SchedulerLike, type Subscriber } from 'rxjs';
+import { Observable, Subscription, type SchedulerLike, type Subscriber, type Unsubscribable } from 'rxjs';
 import { NetworkError, TimeoutError, isLroError } from './errors';
 import { urlGuard, type SecurityCheck } from './http/guard';
 import { sender, type Send } from './http/send';
@@ -42,7 +42,7 @@ export function driveOperation<T>(begin: Begin, options: ResolvedOptions<T>): Ob
 class Tracker<T> {
   private state: TrackState | undefined;
   /** The wait or the request in flight: there is never more than one. */
-  private current: Subscription | undefined;
+  private current: Unsubscribable | undefined;
   private readonly deadline: Subscription | undefined;
   private readonly guard: SecurityCheck;
   private readonly send: Send;
@@ -100,26 +100,31 @@ class Tracker<T> {
   private exchange(leg: Leg, request: HttpRequest, attempt: number, hops: number): void {
     if (leg !== 'initial') this.state = trackState(this.state!, undefined, undefined, this.state!.polls + 1);
     let answered = false;
-    // Held before subscribing, so that whatever the answer sets in motion replaces it.
-    const inFlight = new Subscription();
-    this.current = inFlight;
-    inFlight.add(
-      this.send(request).subscribe({
-        next: (response) => {
-          if (answered) return;
-          answered = true;
-          this.answer(leg, request, response, attempt, hops);
-        },
-        error: (error: unknown) => {
-          const retried =
-            retriesNetworkError(leg, request.method) && isLroError(error, 'network') && this.retry(leg, request, attempt, hops);
-          if (!retried) this.fail(error);
-        },
-        complete: () => {
-          if (!answered) this.fail(new NetworkError(request.method, request.url, 'the HTTP client completed without a response'));
-        },
-      }),
-    );
+    let ended = false;
+    let inFlight: Unsubscribable | undefined;
+    // Held before subscribing, so that whatever the answer sets in motion replaces it; ended while it
+    // subscribes (teardown ran), it ends the request as soon as there is one to end.
+    this.current = {
+      unsubscribe: () => {
+        ended = true;
+        inFlight?.unsubscribe();
+      },
+    };
+    inFlight = this.send(request).subscribe({
+      next: (response) => {
+        if (answered) return;
+        answered = true;
+        this.answer(leg, request, response, attempt, hops);
+      },
+      error: (error: unknown) => {
+        const retried = retriesNetworkError(leg, request.method) && isLroError(error, 'network') && this.retry(leg, request, attempt, hops);
+        if (!retried) this.fail(error);
+      },
+      complete: () => {
+        if (!answered) this.fail(new NetworkError(request.method, request.url, 'the HTTP client completed without a response'));
+      },
+    });
+    if (ended) inFlight.unsubscribe();
   }
 
   private answer(leg: Leg, request: HttpRequest, response: HttpResponse, attempt: number, hops: number): void {

@@ -107,7 +107,7 @@ function bodyOf(body: unknown): Pick<HttpResponse, 'body' | 'rawBody'> {
 export function beginFromStart(start: unknown, method: LroMethod | undefined): Begin | Promise<Begin> {
   if (isObject(start) && typeof start['then'] === 'function') {
     throw startError(
-      'got a promise: its request was sent when it was made, before its tracker began. Give a function that sends it instead (() => fetch(url, init)), or use trackOperation',
+      'got a promise, whose request was sent before its tracker began: give a function that sends it (() => fetch(url, init)), or use trackOperation',
     );
   }
   if (!isObject(start))

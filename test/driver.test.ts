@@ -238,6 +238,67 @@ describe('F3 T6 teardown', () => {
   });
 });
 
+describe('F3 T6 an HTTP client that answers while it is subscribed', () => {
+  // The answer comes inside subscribe, before the driver holds the request's subscription.
+  const sync = (torn: string[], reply: (request: { url: string }) => HttpResponse, complete: boolean) => () => (request: { url: string }) =>
+    new Observable<HttpResponse>((subscriber) => {
+      subscriber.next(reply(request));
+      if (complete) subscriber.complete();
+      return () => torn.push(request.url);
+    });
+
+  it('T6 a poll whose answer ends the operation before the poll is held still ends that poll, once', () => {
+    const torn: string[] = [];
+    const replies: Array<[HttpResponse, boolean]> = [
+      [{ status: 201, headers: { 'azure-asyncoperation': MONITOR, 'retry-after': '10' }, body: {} }, true],
+      // A monitor answer that never completes: the driver's teardown must end it.
+      [{ status: 200, headers: {}, body: { status: 'Failed', error: { code: 'Conflict', message: 'no' } } }, false],
+    ];
+    const client = () => (request: { url: string }) =>
+      new Observable<HttpResponse>((subscriber) => {
+        const [reply, complete] = replies.shift()!;
+        subscriber.next(reply);
+        if (complete) subscriber.complete();
+        return () => torn.push(request.url);
+      });
+    const run = drive(send, {}, {}, undefined, client);
+    expect(run.snapshots.map((s) => s.state)).toEqual(['running', 'failed']);
+    expect(run.completed).toBe(true);
+    expect(torn).toEqual([RESOURCE, MONITOR]);
+    expect(run.timersLeft).toBe(0);
+  });
+
+  it('T1 answers at once on every request: each poll still waits its Retry-After, and every request ends', () => {
+    const torn: string[] = [];
+    const replies: HttpResponse[] = [
+      {
+        status: 201,
+        headers: { 'azure-asyncoperation': MONITOR, 'retry-after': '10' },
+        body: { properties: { provisioningState: 'Accepted' } },
+      },
+      { status: 200, headers: { 'retry-after': '10' }, body: { status: 'Running' } },
+      { status: 200, headers: {}, body: { status: 'Succeeded' } },
+      { status: 200, headers: {}, body: { name: 'app1' } },
+    ];
+    const run = drive(
+      send,
+      {},
+      {},
+      undefined,
+      sync(torn, () => replies.shift()!, true),
+    );
+    expect(run.snapshots.map((s) => [s.state, s.polls])).toEqual([
+      ['running', 0],
+      ['running', 1],
+      ['succeeded', 3],
+    ]);
+    expect(run.endedAt).toBe(20_000);
+    // Each request once (the final GET, sent from inside the last poll's answer, ends before that poll).
+    expect([...torn].sort()).toEqual([RESOURCE, RESOURCE, MONITOR, MONITOR].sort());
+    expect(run.timersLeft).toBe(0);
+  });
+});
+
 describe('S1 S2 every URL the driver follows passes the guard', () => {
   it('S1 a monitor on another origin is a SecurityError before anything is sent there', () => {
     const evil = 'https://evil.example.com/op';

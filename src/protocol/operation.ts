@@ -114,7 +114,7 @@ function makeSnapshot<T>(
   return snapshot;
 }
 
-function fail<T>(state: TrackState, error: LroError, transient = false): Step<T> {
+function fail<T>(state: TrackState, error: LroError, transient?: boolean): Step<T> {
   return { state, next: { kind: 'error', error, transient } };
 }
 
