@@ -101,9 +101,10 @@ class Tracker<T> {
     if (leg !== 'initial') this.state = trackState(this.state!, undefined, undefined, this.state!.polls + 1);
     let answered = false;
     let ended = false;
-    let inFlight: Unsubscribable | undefined;
+    let inFlight: Unsubscribable | undefined = undefined;
     // Held before subscribing, so that whatever the answer sets in motion replaces it; ended while it
-    // subscribes (teardown ran), it ends the request as soon as there is one to end.
+    // subscribes (teardown ran), it ends the request as soon as there is one to end (`inFlight` is a
+    // `let` set to undefined first: teardown may read it while subscribe runs).
     this.current = {
       unsubscribe: () => {
         ended = true;
