@@ -19,7 +19,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { BUDGETS, TERSER, measure, measureReferences } from '../scripts/size.mjs';
+import { BUDGETS, TERSER, measure, measureParts, measureReferences } from '../scripts/size.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
@@ -176,6 +176,7 @@ const memoryTable = [
 ];
 
 const sizes = await measure(root);
+const parts = await measureParts(root);
 const references = await measureReferences(root);
 const sizeTable = [
   '| entry | minified KB | gzipped KB | budget KB | lazy chunks, gzipped KB |',
@@ -187,6 +188,10 @@ const sizeTable = [
     });
     return `| \`${name}\` | ${kb(size.minified)} | ${(size.gzipped / 1024).toFixed(2)} | ${(BUDGETS[name] / 1024).toFixed(2)} | ${lazy.join('; ') || '–'} |`;
   }),
+  ...Object.entries(parts).map(
+    ([name, size]) =>
+      `| part of the core: ${name.replace(/^rx-lro, /, '').replace(/\w+Operation|fromStart|finalResult/g, '`$&`')}, as an app's bundler tree-shakes it | ${kb(size.minified)} | ${(size.gzipped / 1024).toFixed(2)} | – | – |`,
+  ),
   ...Object.entries(references).map(
     ([name, size]) =>
       `| for comparison: ${name.replace(/@[\w/-]+/g, '`$&`')} | ${kb(size.minified)} | ${(size.gzipped / 1024).toFixed(2)} | – | – |`,
