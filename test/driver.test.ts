@@ -239,10 +239,12 @@ describe('F3 T6 teardown', () => {
 });
 
 describe('F3 T6 an HTTP client that answers while it is subscribed', () => {
-  // The answer comes inside subscribe, before the driver holds the request's subscription.
-  const sync = (torn: string[], reply: (request: { url: string }) => HttpResponse, complete: boolean) => () => (request: { url: string }) =>
+  // Each reply comes inside subscribe, before the driver holds the request's subscription; a reply
+  // marked `false` never completes, so only the driver's teardown can end its request.
+  const sync = (torn: string[], replies: Array<[HttpResponse, boolean]>) => () => (request: { url: string }) =>
     new Observable<HttpResponse>((subscriber) => {
-      subscriber.next(reply(request));
+      const [reply, complete] = replies.shift()!;
+      subscriber.next(reply);
       if (complete) subscriber.complete();
       return () => torn.push(request.url);
     });
@@ -251,17 +253,9 @@ describe('F3 T6 an HTTP client that answers while it is subscribed', () => {
     const torn: string[] = [];
     const replies: Array<[HttpResponse, boolean]> = [
       [{ status: 201, headers: { 'azure-asyncoperation': MONITOR, 'retry-after': '10' }, body: {} }, true],
-      // A monitor answer that never completes: the driver's teardown must end it.
       [{ status: 200, headers: {}, body: { status: 'Failed', error: { code: 'Conflict', message: 'no' } } }, false],
     ];
-    const client = () => (request: { url: string }) =>
-      new Observable<HttpResponse>((subscriber) => {
-        const [reply, complete] = replies.shift()!;
-        subscriber.next(reply);
-        if (complete) subscriber.complete();
-        return () => torn.push(request.url);
-      });
-    const run = drive(send, {}, {}, undefined, client);
+    const run = drive(send, {}, {}, undefined, sync(torn, replies));
     expect(run.snapshots.map((s) => s.state)).toEqual(['running', 'failed']);
     expect(run.completed).toBe(true);
     expect(torn).toEqual([RESOURCE, MONITOR]);
@@ -270,23 +264,20 @@ describe('F3 T6 an HTTP client that answers while it is subscribed', () => {
 
   it('T1 answers at once on every request: each poll still waits its Retry-After, and every request ends', () => {
     const torn: string[] = [];
-    const replies: HttpResponse[] = [
-      {
-        status: 201,
-        headers: { 'azure-asyncoperation': MONITOR, 'retry-after': '10' },
-        body: { properties: { provisioningState: 'Accepted' } },
-      },
-      { status: 200, headers: { 'retry-after': '10' }, body: { status: 'Running' } },
-      { status: 200, headers: {}, body: { status: 'Succeeded' } },
-      { status: 200, headers: {}, body: { name: 'app1' } },
+    const replies: Array<[HttpResponse, boolean]> = [
+      [
+        {
+          status: 201,
+          headers: { 'azure-asyncoperation': MONITOR, 'retry-after': '10' },
+          body: { properties: { provisioningState: 'Accepted' } },
+        },
+        true,
+      ],
+      [{ status: 200, headers: { 'retry-after': '10' }, body: { status: 'Running' } }, true],
+      [{ status: 200, headers: {}, body: { status: 'Succeeded' } }, true],
+      [{ status: 200, headers: {}, body: { name: 'app1' } }, true],
     ];
-    const run = drive(
-      send,
-      {},
-      {},
-      undefined,
-      sync(torn, () => replies.shift()!, true),
-    );
+    const run = drive(send, {}, {}, undefined, sync(torn, replies));
     expect(run.snapshots.map((s) => [s.state, s.polls])).toEqual([
       ['running', 0],
       ['running', 1],
